@@ -1,0 +1,98 @@
+"""Counts of associations: "toàn tỉnh có 1.475 hội quần chúng", "thành lập mới 12 hội".
+
+Only numbers of associations or of their units count (GOLD.md): not members who are
+people (hội viên), delegates, money or years.
+"""
+from __future__ import annotations
+
+import re
+
+from ..nlp import Doc
+from ..schema import AssociationCount
+from .common import evidence
+
+WORD_NUMBERS = {
+    "một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
+}
+MULTIPLIERS = {"nghìn": 1000, "ngàn": 1000, "triệu": 1_000_000}
+NUMBER = r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?:\s+(?P<mult>nghìn|ngàn|triệu))?"
+# The counted noun phrase: a kind of association or of its units.
+SUBJECT = (
+    r"(?P<subject>(?:tổ chức\s+)?(?:chi hội|hội thành viên|hiệp hội|liên hiệp hội|tổ chức hội|tổ chức thành viên|"
+    r"đơn vị hội viên|hội)(?![\wÀ-ỹ])(?!\s+(?:viên|nghị|thảo|thi|trường|diễn|chợ|đồng|ý|nhập|tụ|họp|sách|báo|đủ|ngộ))"
+    r"(?:\s+(?:quần chúng|các cấp|đặc thù|trực thuộc|thành viên|mới|[A-ZĐ][\wÀ-ỹ]*(?:\s+[a-zđà-ỹ]+)?))?)"
+)
+COUNT = re.compile(rf"(?<![\w.,])(?:hơn|gần|trên|khoảng|có|gồm|với|thêm|lên)?\s*{NUMBER}\s+{SUBJECT}", re.I)
+# "nâng tổng số hội viên lên 34 đơn vị": organisations counted as members.
+MEMBER_UNITS = re.compile(rf"(?:số|tổng số)\s+[^.;]*?hội[^.;]*?\s{NUMBER}\s+(?P<subject>đơn vị)", re.I)
+KINDS = [
+    ("new", re.compile(r"thành lập mới|thành lập|phát triển thêm|kết nạp|mới(?![\wÀ-ỹ])|cho phép thành lập|công nhận", re.I)),
+    ("dissolved", re.compile(r"giải thể|chấm dứt hoạt động|thu hồi", re.I)),
+    ("merged", re.compile(r"sáp nhập|hợp nhất|chấm dứt tư cách pháp nhân", re.I)),
+]
+NOT_COUNT_BEFORE = re.compile(r"(?:đại biểu|tập thể|cá nhân|giải|khen|lượt|đoàn viên|người)\s*$", re.I)
+
+
+def association_counts(doc: Doc) -> list[AssociationCount]:
+    found: list[AssociationCount] = []
+    seen: set[tuple[int, int]] = set()
+    for rx in (COUNT, MEMBER_UNITS):
+        for m in rx.finditer(doc.text):
+            value = _value(m["num"], m["mult"])
+            if value is None or value == 0:
+                continue
+            if rx is COUNT and not _plain_number_context(doc.text, m):
+                continue
+            span = (m.start("num"), m.end("subject"))
+            if any(a <= span[0] < b for a, b in seen):
+                continue
+            seen.add(span)
+            found.append(
+                AssociationCount(
+                    count=value, subject=_head(m["subject"]), kind=_kind(doc.text, m.start("num")),
+                    evidence=evidence(doc, span[0], span[1]),
+                )
+            )
+    return found
+
+
+def _value(num: str, mult: str | None) -> int | None:
+    num = num.lower()
+    value = WORD_NUMBERS.get(num)
+    if value is None:
+        value = int(num.replace(".", ""))
+    return value * MULTIPLIERS.get((mult or "").lower(), 1)
+
+
+def _plain_number_context(text: str, m: re.Match) -> bool:
+    """Not "Cụm thi đua số 1", "Hội nghị lần thứ 5", "năm 2019 hội ..."."""
+    before = text[max(0, m.start("num") - 25): m.start("num")]
+    if re.search(r"(?:số|thứ|lần|khóa|khoá|năm|ngày|tháng|quý)\s*$", before, re.I):
+        return False
+    if NOT_COUNT_BEFORE.search(before):
+        return False
+    num = m["num"]
+    if num.isdigit() and len(num) == 4 and num.startswith(("19", "20")):
+        return False
+    # Word numbers are only counts before a capitalised "Hội" or a plural context.
+    return True
+
+
+def _head(subject: str) -> str:
+    return re.sub(r"\s+", " ", subject).strip()
+
+
+def _kind(text: str, at: int) -> str:
+    """The kind from the words of the clause around the number."""
+    start = max(text.rfind(";", 0, at), text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1
+    end_candidates = [i for i in (text.find(";", at), text.find(".", at), text.find("\n", at)) if i >= 0]
+    clause = text[start: min(end_candidates) if end_candidates else len(text)]
+    sentence_start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1
+    context = text[sentence_start: min(end_candidates) if end_candidates else len(text)]
+    for kind, rx in KINDS:
+        if rx.search(clause):
+            return kind
+    for kind, rx in KINDS[1:]:
+        if rx.search(context):
+            return kind
+    return "total"
