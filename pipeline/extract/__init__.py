@@ -17,8 +17,9 @@ def extract(story: Story) -> Article:
     published = story.published or dates.publication_date(doc).value
     source, outlet_province = meeting.outlet(doc)
     when, time_of_day = dates.meeting_date(doc, published)
-    people = officials.officials(doc)
     lead = meeting.lead_sentence(doc, when.start if when.value or when.end else None)
+    kind = meeting.kind(lead)
+    people = officials.officials(doc, kind)
     province, province_how = meeting.province(doc, lead, outlet_province)
     titles = [t for o in people for t in o.titles]
     return Article(
@@ -30,7 +31,7 @@ def extract(story: Story) -> Article:
             time_of_day=time_of_day,
             province=province,
             level=meeting.level(lead, titles),
-            kind=meeting.kind(lead),
+            kind=kind,
             province_after_2025=meeting.after_merger(province),
             province_source=province_how or None,
             date_source=when.how or None,

@@ -30,6 +30,7 @@ KINDS = [
     ("dissolved", re.compile(r"giải thể|chấm dứt hoạt động|thu hồi", re.I)),
     ("merged", re.compile(r"sáp nhập|hợp nhất|chấm dứt tư cách pháp nhân", re.I)),
 ]
+TOTAL = re.compile(r"(?:tổng số|tổng cộng|hiện có|toàn tỉnh có|lên)[^.;,]*$", re.I)
 NOT_COUNT_BEFORE = re.compile(r"(?:đại biểu|tập thể|cá nhân|giải|khen|lượt|đoàn viên|người)\s*$", re.I)
 
 
@@ -47,9 +48,12 @@ def association_counts(doc: Doc) -> list[AssociationCount]:
             if any(a <= span[0] < b for a, b in seen):
                 continue
             seen.add(span)
+            kind = "total" if TOTAL.search(doc.text[max(0, span[0] - 30): span[0]]) else _kind(doc.text, span[0])
+            if any(f.count == value and f.kind == kind for f in found):
+                continue  # the same fact said twice
             found.append(
                 AssociationCount(
-                    count=value, subject=_head(m["subject"]), kind=_kind(doc.text, m.start("num")),
+                    count=value, subject=_head(m["subject"]), kind=kind,
                     evidence=evidence(doc, span[0], span[1]),
                 )
             )

@@ -18,7 +18,7 @@ SEP = r"\s*[/\-.]\s*"
 FULL_DATE = re.compile(rf"(?<![\d/])\b{D}{SEP}{M}{SEP}{Y}\b")
 WORDY_DATE = re.compile(rf"\bngày\s+{D}\s+tháng\s+{M}\s+năm\s+{Y}\b", re.I)
 ISO_META = re.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?\b")
-CLOCK = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}\b")
+CLOCK = re.compile(r"(?<!\d)\d{1,2}\s*[:h]\s*\d{2}(?!\d)")
 # A line that is only a timestamp, dateline or page counter around the date.
 TIMESTAMP_WORDS = re.compile(
     r"cập nhật|ngày đăng|đăng lúc|thứ\s+(hai|ba|tư|năm|sáu|bảy)|chủ nhật|lượt (xem|đọc)|gmt|\bSA\b|\bCH\b",
@@ -27,7 +27,7 @@ TIMESTAMP_WORDS = re.compile(
 TIME_OF_DAY = r"(sáng|chiều|tối|trưa|đêm)"
 # "Chiều 8-1-2025", "Sáng ngày 5/3", "Sáng nay (10/8)", "Ngày 25/8", "ngày 04-12-2023"
 MEETING_DATE = re.compile(
-    rf"(?:\b{TIME_OF_DAY}(?:\s+nay)?(?:\s+ngày)?|\bngày)\s*\(?\s*{D}\s*[/\-.]\s*{M}"
+    rf"(?:(?<![^\W\d_]){TIME_OF_DAY}(?:\s+nay)?(?:\s+ngày)?|\bngày)\s*\(?\s*{D}\s*[/\-.]\s*{M}"
     rf"(?:\s*[/\-.]\s*{Y})?(?![\d/\-])",
     re.I,
 )
@@ -103,14 +103,19 @@ def meeting_date(doc: Doc, published: str | None) -> tuple[Found, str | None]:
 def _is_document_date(text: str, at: int) -> bool:
     """'Quyết định số 118-QĐ/TW ngày 22-8-2023': a date right after a document number."""
     before = text[max(0, at - 40): at]
-    return bool(re.search(r"\d+[-/][\wĐđ/\-]+\s*,?\s*(?:ngày\s*)?$", before, re.I))
+    return bool(re.search(r"\d+[-/][\w/\-]*[^\W\d_][\w/\-]*[ \t]*,?[ \t]*(?:ngày[ \t]*)?$", before, re.I))
 
 
 def _on_timestamp_line(text: str, at: int) -> bool:
     line_start = text.rfind("\n", 0, at) + 1
     line_end = text.find("\n", at)
     line = text[line_start: line_end if line_end >= 0 else len(text)]
-    return bool(ISO_META.match(line)) or (
+    meta = ISO_META.match(line)
+    if meta:  # a crawler's date prefix may share its line with the story's first sentence
+        if at - line_start < meta.end():
+            return True
+        line, line_start = line[meta.end():], line_start + meta.end()
+    return (
         len(line.split()) <= 10 and bool(CLOCK.search(line) or TIMESTAMP_WORDS.search(line))
         and not re.match(rf"\s*{TIME_OF_DAY}\b", line[at - line_start:], re.I)
     )

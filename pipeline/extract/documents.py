@@ -18,7 +18,7 @@ ISSUERS = sorted(_DATA["issuers"], key=len, reverse=True)
 
 # 118-QĐ/TW, 23-ĐA/TU, 45/2010/NĐ-CP, 16/CT-TTg, 21/CT/TTg, 51-CT/TƯ; or a bare number.
 SYMBOL = r"\d+(?:\s*[-/]\s*[0-9A-ZĐƯa-zđư&]+)+"
-NUMBER = rf"(?:{SYMBOL}|\d{{1,4}}(?![\d.,/-]))"
+NUMBER = rf"(?:{SYMBOL}|\d{{1,4}}(?![\d./-])(?!,\d))"
 TYPE = "|".join(re.escape(t) for t in TYPES)
 CITATION = re.compile(
     rf"(?<![\wÀ-ỹ])(?P<type>{TYPE})\s+(?:số\s+)?(?P<nums>{NUMBER}(?:\s*(?:,|và)\s*{NUMBER})*)",
@@ -54,7 +54,10 @@ def documents(doc: Doc) -> list[Document]:
                 type=_type_as_printed(m["type"]), number=number, date=date, issuer=issuer,
                 evidence=evidence(doc, m.start(), m.end()),
             )
-    return list(found.values())
+    # "Kết luận 62-KL/TW ... (gọi tắt là Kết luận 62)": a bare number names a document
+    # already cited in full.
+    full = [k for k in found if not k.isdigit()]
+    return [d for k, d in found.items() if not (k.isdigit() and any(re.match(rf"{k}[-/]", f) for f in full))]
 
 
 def _bare_number_ok(kind: str, numbers: list[str]) -> bool:

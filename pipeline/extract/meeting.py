@@ -93,7 +93,7 @@ def level(lead: Sentence | None, officials_titles: list[str]) -> str:
     not make it central)."""
     if lead is None:
         return "province"
-    text = lead.text
+    text = " ".join(lead.text.split())
     for t in sorted(officials_titles, key=len, reverse=True):
         if len(t) > 3:
             text = text.replace(t, " ")

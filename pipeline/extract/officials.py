@@ -3,54 +3,65 @@
 A person is a run of capitalised syllables that starts with a known surname, and counts
 as an official only when the text ties a title or an honorific to it: "Title Name",
 "đồng chí Name, Title, Title", "Name - Title", "các đồng chí: Name, Title; Name, Title",
-"TITLES: Name, Name". A byline or a photo credit has neither, so it never becomes one.
-Title words, surnames and honorifics are data (`models/officials.json`).
+"các Ủy viên Ban Thường vụ: Name-Title; ...", "Name được bầu giữ chức Title". A byline
+or a photo credit has neither, so it never becomes one. Title words, surnames and
+honorifics are data (`models/officials.json`); titles are matched with the tone-mark
+placement folded (Uỷ viên = Ủy viên).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from ..gazetteer import find_provinces, fold
+from ..gazetteer import find_provinces, fold, fold_in_place
 from ..nlp import Doc, Sentence
 from ..resources import load_json
 from ..schema import Official
 from .common import evidence
 
 _DATA = load_json("officials.json")
-_SURNAMES = {fold(s) for s in _DATA["surnames"] if " " not in s}
+_SURNAMES = {fold(s) for s in _DATA["surnames"]}
 _NOT_NAMES = tuple(fold(s) for s in _DATA["not_names"])
+_B, _E = r"(?<![\wÀ-ỹ])", r"(?![\wÀ-ỹ])"
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(fold(w)) for w in sorted(set(words), key=len, reverse=True))
 
 
+# Searched in folded text (lower case, one tone placement); offsets are the original's.
 _PREFIX = rf"(?:(?:{_alternation(_DATA['title_prefixes'])})\s+)?"
-TITLE_HEAD = re.compile(rf"(?<![\wÀ-ỹ]){_PREFIX}(?:{_alternation(_DATA['title_heads'])})(?![\wÀ-ỹ])", re.I)
+TITLE_HEAD = re.compile(rf"{_B}{_PREFIX}(?:{_alternation(_DATA['title_heads'])}){_E}")
 HONORIFIC = re.compile(rf"(?<![\wÀ-ỹ/])(?:{_alternation(_DATA['honorifics'])})\s*$")
-STOP = re.compile(rf"\s(?:{_alternation(_DATA['title_stops'])})(?![\wÀ-ỹ])(?!\s+[A-ZĐ][a-zà-ỹ]*\s+[A-ZĐ])")
+STOP = re.compile(rf"\s(?:{_alternation(_DATA['title_stops'])}){_E}|\svà\s+(?=[a-zđà-ỹ])")
+APPOINTED = re.compile(r"^\s*(?:được\s+(?:bầu|bổ nhiệm|chỉ định|cử)\s+)?(?:giữ chức(?:\s+vụ)?|làm)\s+")
 WORD = re.compile(r"[\wÀ-ỹ][\wÀ-ỹ’'&]*")
-# Words allowed before the first title in a list segment ("Tham dự có Bí thư ...").
+# Words allowed before the first title of a list segment ("Tham dự có Bí thư ...").
 LEAD_IN = re.compile(
-    r"^(?:(?:tham dự|cùng dự|đến dự|về dự|tới dự|dự|có|còn|gồm|cùng|và|với|về phía [^,]*|phía|"
-    r"đồng chí|các đồng chí|ông|bà|đ/c|hội nghị|đại hội|buổi \w+|sự tham dự của|tham gia)\s*)*$",
-    re.I,
+    r"^(?:(?:tham dự|cùng dự|đến dự|về dự|tới dự|dự|có|còn|gồm|cùng|và|với|về phía [^,]*|phía|do|"
+    r"đồng chí|các đồng chí|ông|bà|đ/c|hội nghị|đại hội|buổi \S+|sự tham dự của|tham gia|các|"
+    r"một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|\d+)\s*)*$"
 )
+# A title list ends where a connector leads into it: "... do Bí thư Đảng đoàn, Chủ tịch X".
+LEAD_END = re.compile(r"(?:^|\s)(?:do|có|gồm|là|của|đồng chí|ông|bà|đ/c|cùng|với|và các|các)\s*$")
 ROLE_ORDER = {"chair": 0, "attendee": 1, "speaker": 2, "mentioned": 3}
 CHAIR = re.compile(r"chủ trì", re.I)
 LEADS = re.compile(r"làm trưởng đoàn|dẫn đầu", re.I)
 ATTEND = re.compile(
-    r"(?<![\wÀ-ỹ])(?:tham dự|cùng dự|đến dự|về dự|tới dự|dự(?!\s+(?:thảo|án|kiến|báo|khuyết|toán|trữ|thi|định))|"
-    r"tham gia cùng|có sự tham gia|tới sự|đón)(?![\wÀ-ỹ])",
+    rf"{_B}(?:tham dự|cùng dự|đến dự|về dự|tới dự|dự(?!\s+(?:thảo|án|kiến|báo|khuyết|toán|trữ|thi|định)){_E}|"
+    rf"tham gia cùng|có sự tham gia|về phía [^,;]+ có|đại biểu [^,;]+ có|thưa){_E}",
     re.I,
 )
 SPEAK = re.compile(
     r"phát biểu|báo cáo|cho biết|kiến nghị|trình bày|nhấn mạnh|đề nghị|khẳng định|yêu cầu|chỉ đạo|"
-    r"kết luận|gợi mở|kêu gọi|thông tin|chia sẻ|nêu rõ|mong muốn|lưu ý",
+    r"kết luận|gợi mở|kêu gọi|thông tin|chia sẻ|nêu rõ|mong muốn|lưu ý|biểu dương|ghi nhận|thay mặt",
     re.I,
 )
-CONCLUDES = re.compile(r"(?:phát biểu\s+)?kết luận|phát biểu khai mạc|khai mạc", re.I)
+CONCLUDES = re.compile(r"phát biểu kết luận|kết luận (?:hội nghị|cuộc họp|buổi)|phát biểu khai mạc", re.I)
+# Meetings a leader runs (a congress or a ceremony is the association's own).
+LED_KINDS = {"làm việc", "buổi làm việc", "gặp mặt", "hội nghị", "giao ban", "hội nghị giao ban",
+             "cuộc họp", "thăm", "kiểm tra", "sơ kết", "tổng kết", "đối thoại", "tọa đàm"}
+MEETING = re.compile(r"làm việc|gặp mặt|hội nghị|giao ban|cuộc họp|thăm|kiểm tra|đối thoại", re.I)
 
 
 @dataclass
@@ -63,7 +74,7 @@ class Mention:
     honorific: bool = False
 
 
-def officials(doc: Doc) -> list[Official]:
+def officials(doc: Doc, meeting_kind: str | None = None) -> list[Official]:
     mentions = [m for s in doc.sentences for m in _mentions(s)]
     known = {fold(m.name) for m in mentions if m.titles or m.honorific}
     by_name: dict[str, Official] = {}
@@ -83,7 +94,7 @@ def officials(doc: Doc) -> list[Official]:
         if ROLE_ORDER[role] < ROLE_ORDER[current.role]:
             current.role = role
     result = list(by_name.values())
-    _fallback_chair(doc, result, mentions)
+    _fallback_chair(result, [m for m in mentions if fold(m.name) in known], meeting_kind)
     return result
 
 
@@ -93,26 +104,21 @@ def _fuller(new: list[str], old: list[str]) -> bool:
 
 # --- finding names -------------------------------------------------------------------
 
-def _name_spans(text: str) -> list[tuple[int, int]]:
+def name_spans(text: str) -> list[tuple[int, int]]:
     """Spans of personal names: 2-4 capitalised syllables starting with a surname,
-    not a place ("Hà Nội", "Hồ Chí Minh") nor a body ("Việt Nam")."""
+    not a place ("Hà Nội", "Lâm Đồng") nor a body ("Việt Nam", "Đoàn Kiểm tra")."""
     words = [(w.start(), w.end(), w.group()) for w in WORD.finditer(text)]
     spans, i = [], 0
     while i < len(words):
         if not words[i][2][0].isupper():
             i += 1
             continue
-        j = i
-        while j < len(words) and words[j][2][0].isupper() and _adjacent(text, words[j - 1], words[j], j > i):
+        j = i + 1
+        while j < len(words) and words[j][2][0].isupper() and text[words[j - 1][1]: words[j][0]].strip() == "":
             j += 1
         spans.extend(_names_in_run(text, words[i:j]))
-        i = max(j, i + 1)
+        i = j
     return spans
-
-
-def _adjacent(text, prev, cur, inside) -> bool:
-    """Two words belong to one capitalised run only when separated by plain spaces."""
-    return not inside or text[prev[1]: cur[0]].strip() == ""
 
 
 def _names_in_run(text, run) -> list[tuple[int, int]]:
@@ -123,9 +129,9 @@ def _names_in_run(text, run) -> list[tuple[int, int]]:
             rest = text[run[k][0]: run[-1][1]]
             place = find_provinces(rest)
             if place and place[0].start == 0:
-                k += len(place[0].matched.split())
+                k += len(place[0].text.split())
                 continue
-            if fold(rest).startswith(_NOT_NAMES):
+            if fold(text[run[k][0]: run[-1][1] + 12]).startswith(_NOT_NAMES):
                 k += 1
                 continue
             end = min(len(run), k + 4)
@@ -142,119 +148,118 @@ def _names_in_run(text, run) -> list[tuple[int, int]]:
 
 # --- titles around a name ------------------------------------------------------------
 
+def _head(segment: str, anchored: bool = False):
+    folded = fold_in_place(segment)
+    return TITLE_HEAD.match(folded) if anchored else TITLE_HEAD.search(folded)
+
+
 def _mentions(sentence: Sentence) -> list[Mention]:
     text = sentence.text
-    spans = _name_spans(text)
+    spans = name_spans(text)
     result = []
     for n, (start, end) in enumerate(spans):
         prev_end = spans[n - 1][1] if n else 0
         next_start = spans[n + 1][0] if n + 1 < len(spans) else len(text)
         before = text[prev_end:start]
-        pre, header, honorific = _titles_before(before)
-        post = _titles_after(text[end:next_start], text[end:])
-        titles = header + pre + post
-        result.append(
-            Mention(text[start:end], sentence.start + start, sentence.start + end, sentence,
-                    _dedupe(titles), honorific)
-        )
-    # A title list before a colon covers every name of the list after it:
-    # "các nguyên Ủy viên Bộ Chính trị, nguyên Chủ tịch Quốc hội: A, B, C".
-    shared: list[str] = []
-    for m in result:
-        local_before = text[: m.start - sentence.start]
-        colon = local_before.rfind(":")
-        if colon >= 0 and ";" not in local_before[colon:]:
-            header = _header_titles(local_before[:colon])
-            if header:
-                shared = header
-            if shared:
-                m.titles = _dedupe(shared + [t for t in m.titles if t not in shared])
-        else:
-            shared = []
+        pre, honorific = _titles_before(before)
+        header = _header_titles(text[:start], prev_end)
+        post = _titles_after(text[end:next_start], next_start < len(text))
+        result.append(Mention(text[start:end], sentence.start + start, sentence.start + end, sentence,
+                              _dedupe(header + pre + post), honorific))
     return result
 
 
-def _titles_before(before: str) -> tuple[list[str], list[str], bool]:
+def _segments(chunk: str) -> list[str]:
+    return [s.strip() for s in re.split(r",|\s[-–—]\s", chunk)]
+
+
+def _titles_before(before: str) -> tuple[list[str], bool]:
     """Titles printed right before a name ("UVTV Tỉnh ủy, Trưởng ban Dân vận Tỉnh ủy X")."""
-    chunk = re.split(r"[;:()]|\s[-–]\s", before)[-1]
-    honorific = bool(HONORIFIC.search(chunk.rstrip()))
-    segments = [s.strip() for s in chunk.split(",")]
+    chunk = re.split(r"[;:]", before)[-1]
+    honorific = bool(HONORIFIC.search(fold_in_place(chunk.rstrip())))
+    segments = _segments(chunk)
     titles: list[str] = []
     for k in range(len(segments) - 1, -1, -1):
-        seg = segments[k]
-        last = k == len(segments) - 1
-        if last and not seg:
+        seg, last = segments[k], k == len(segments) - 1
+        head = _head(seg)
+        if not seg or not head:
             break
-        head = TITLE_HEAD.search(seg)
-        if not head:
-            break
-        lead = seg[: head.start()].strip()
-        if not last and not LEAD_IN.match(lead):
-            break
-        if last and lead and not LEAD_IN.match(lead):
-            # "Phát biểu tại buổi làm việc, Chủ tịch UBND tỉnh X": cut at the title.
-            titles.insert(0, _trim(seg[head.start():]))
-            break
-        title = _trim(seg[head.start():], allow_stop=not last)
+        lead = fold(seg[: head.start()])
+        title = _trim(seg[head.start():])
         if not title:
+            break
+        if lead and not LEAD_IN.match(lead):
+            if last or LEAD_END.search(lead):
+                # "Phát biểu tại buổi làm việc, Chủ tịch UBND tỉnh X": the title starts at its head.
+                titles.insert(0, title)
             break
         titles.insert(0, title)
         if lead:
             break
-    return titles, [], honorific
+    return titles, honorific
 
 
-def _header_titles(before_colon: str) -> list[str]:
-    chunk = re.split(r"[;()]", before_colon)[-1]
-    segments = [s.strip() for s in chunk.split(",")]
+def _header_titles(before: str, prev_end: int) -> list[str]:
+    """A title list before a colon covers every name of the list after it:
+    "các nguyên Ủy viên Bộ Chính trị, nguyên Chủ tịch Quốc hội: A, B, C",
+    "Chín Phó chủ tịch Ủy ban MTTQ tỉnh, gồm: Ông A; bà B; ông C"."""
+    colon = before.rfind(":")
+    if colon < 0:
+        return []
+    header = before[:colon]
+    # Only what follows the last name before the colon, from its last "các" on.
+    last_name_end = max([e for _, e in name_spans(header)] or [0])
+    header = header[last_name_end:]
+    cac = list(re.finditer(r"(?:^|\s)các\s", header))
+    if cac:
+        header = header[cac[-1].end():]
     titles = []
-    for seg in segments:
-        head = TITLE_HEAD.search(seg)
-        if head:
-            t = _trim(seg[head.start():])
-            if t:
-                titles.append(re.sub(r"^các\s+", "", t))
+    for seg in _segments(header):
+        head = _head(seg)
+        if head and LEAD_IN.match(fold(seg[: head.start()])):
+            title = _trim(seg[head.start():])
+            if title:
+                titles.append(title)
     return titles
 
 
-def _titles_after(until_next: str, rest: str) -> list[str]:
-    """Titles printed after a name: ", Title, Title" or " - Title" or "(Title)"."""
-    m = re.match(r"\s*(?:,|\(|[-–—]|\s-\s)\s*", until_next)
-    if not m:
-        return []
-    body = until_next[m.end():]
-    body = re.split(r"[;:)]", body)[0]
+def _titles_after(until_next: str, another_follows: bool) -> list[str]:
+    """Titles printed after a name: ", Title, Title", " - Title", "(Title)",
+    "được bầu giữ chức Title"."""
+    appointed = APPOINTED.match(until_next)
+    if appointed:
+        body = until_next[appointed.end():]
+    else:
+        m = re.match(r"\s*(?:,|\(|[-–—])\s*", until_next)
+        if not m:
+            return []
+        body = until_next[m.end():]
+    body = re.split(r"[;:]", body)[0]
     titles = []
     for seg in re.split(r",|\s[-–—]\s|(?<=[\wÀ-ỹ])[-–](?=[A-ZĐÀ-Ỹ])", body):
-        seg = seg.strip()
-        head = TITLE_HEAD.match(seg)
-        if not head:
+        seg = seg.strip().rstrip(")")
+        if not _head(seg, anchored=True):
             break
-        stop = STOP.search(" " + seg)
         title = _trim(seg)
         if title:
             titles.append(title)
-        if stop or len(until_next) < len(rest) and seg is not None and seg == body.strip():
-            pass
-        if stop:
+        if STOP.search(" " + fold_in_place(seg)):
             break
-    # A trailing segment that is the title of the next name belongs to that name.
-    if titles and len(until_next) < len(rest):
-        tail = until_next.rstrip()
-        last = titles[-1]
-        if tail.endswith(last):
-            titles.pop()
+    # A last segment right before the next name is that name's title, not this one's.
+    if titles and another_follows and until_next.rstrip().endswith(titles[-1]):
+        titles.pop()
     return titles
 
 
-def _trim(title: str, allow_stop: bool = True) -> str:
+def _trim(title: str) -> str:
     """Cut a title at the first verb or preposition that ends it ("... chủ trì hội nghị")."""
-    stop = STOP.search(" " + title)
+    stop = STOP.search(" " + fold_in_place(title))
     if stop:
-        title = title[: max(0, stop.start() - 1)] if stop.start() > 0 else ""
+        title = title[: max(0, stop.start())]
     title = re.sub(r"\s+", " ", title).strip(" ,.-–")
-    words = title.split()
-    return " ".join(words[:16])
+    if title.count("(") > title.count(")"):
+        title = title[: title.rfind("(")].strip()
+    return " ".join(title.split()[:16])
 
 
 def _dedupe(titles: list[str]) -> list[str]:
@@ -275,17 +280,14 @@ def _role(m: Mention) -> str:
     clause_start = text.rfind(";", 0, at) + 1
     clause_end = text.find(";", at)
     clause = text[clause_start: clause_end if clause_end >= 0 else len(text)]
-    head = re.sub(r"^[^,]*\d[^,]*,\s*", "", text).lstrip()
-    if head.lower().startswith("chủ trì") or re.search(r"^.{0,40}chủ trì hội nghị có", text, re.I):
+    if re.search(r"^(?:[^,]*\d[^,]*,\s*)?chủ trì", text, re.I) or re.search(r"^.{0,40}chủ trì hội nghị có", text, re.I):
         return "chair"
     chair = CHAIR.search(clause)
     if chair and clause_start + chair.start() > at:
         return "chair"
     lead = LEADS.search(text, at)
-    if lead:
-        between = text[at: lead.start()]
-        if not _name_spans(between[len(m.name):]):
-            return "chair"
+    if lead and not name_spans(text[at + len(m.name): lead.start()]):
+        return "chair"
     if ATTEND.search(text):
         return "attendee"
     if SPEAK.search(text):
@@ -293,13 +295,20 @@ def _role(m: Mention) -> str:
     return "mentioned"
 
 
-def _fallback_chair(doc: Doc, found: list[Official], mentions: list[Mention]) -> None:
-    """When nobody is said to chair, the leader who concludes or opens the meeting does."""
+def _fallback_chair(found: list[Official], mentions: list[Mention], meeting_kind: str | None) -> None:
+    """When nobody is said to chair: the leader who concludes or opens the meeting, else,
+    for a meeting a leader runs, the first official named with the meeting itself."""
     if not found or any(o.role == "chair" for o in found):
         return
     by_key = {fold(o.name): o for o in found}
     for m in mentions:
-        before = m.sentence.text[: m.start - m.sentence.start]
-        if CONCLUDES.search(before) and fold(m.name) in by_key:
+        if CONCLUDES.search(m.sentence.text[: m.start - m.sentence.start]):
+            by_key[fold(m.name)].role = "chair"
+            return
+    if meeting_kind not in LED_KINDS:
+        return
+    for m in mentions:
+        text = m.sentence.text
+        if MEETING.search(text) and not ATTEND.search(text):
             by_key[fold(m.name)].role = "chair"
             return
