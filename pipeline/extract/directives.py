@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..gazetteer import fold
+from ..gazetteer import fold, fold_in_place
 from ..nlp import Doc, Sentence
 from ..resources import load_json
 from ..schema import Directive, Official
@@ -35,49 +35,99 @@ NOT_TASK = re.compile(rf"(?<![\wÀ-ỹ])(?:{_words('not_tasks')})(?![\wÀ-ỹ])"
 CAPTION = re.compile(r"(?:Ảnh|Nguồn)\s*:|\(Ảnh", re.I)
 
 
+NOT_BEFORE = re.compile(rf"(?:{_words('intro_not_before')})\s*$", re.I)
+NOT_AFTER = re.compile(rf"^\s*(?:{'|'.join(_DATA['intro_not_after'])})", re.I)
+# "Sau khi trao đổi, A và B thống nhất chọn ...": what the meeting's parties agreed.
+AGREED = re.compile(r"(?<![\wÀ-ỹ])và\s[^.;:]{3,80}?(?<!để\s)(?<!đoàn kết,\s)thống nhất\s+", re.I)
+# A headline or lead that quotes a leader: "Tổng Bí thư Nguyễn Phú Trọng: Các cấp Hội ... cần ...".
+QUOTED = re.compile(r"^(?:Theo\s+)?(?P<who>[^:,]{4,90})(?:\s*:\s*|,\s+)")
+QUIET_LIMIT = 4  # a speech is over after this many sentences without a task
+
+
 def directives(doc: Doc, officials: list[Official]) -> list[Directive]:
-    names = {fold(o.name): o.name for o in officials}
     found: list[Directive] = []
     speaker: str | None = None  # the leader whose speech we are in
-    in_speech = False
+    in_speech, quiet = False, 0
     for sentence in doc.sentences:
         text = sentence.text
-        if CAPTION.search(text) or len(text.split()) < 4:
+        if len(text.split()) < 4 or _in_caption(sentence, doc):
             continue
-        named = _speaker_in(text, officials)
-        intro = INTRO.search(text)
-        adopted = ADOPTED.search(text)
-        if intro and (named or in_speech or _pronoun_subject(text[: intro.start()])):
-            speaker = named or speaker
-            in_speech = True
-            body = text[intro.end():]
-            found += _tasks(doc, sentence, body, speaker)
-            continue
-        if adopted and not named:
+        intro, adopted = _intro(text), ADOPTED.search(text) or AGREED.search(text)
+        if adopted and (intro is None or adopted.start() < intro.start()):
             found += _tasks(doc, sentence, text[adopted.end():], None)
-            in_speech, speaker = True, None
+            in_speech, speaker, quiet = True, None, 0
+            continue
+        named = _speaker_in(text, officials, intro.start() if intro else len(text))
+        if intro and (named or in_speech or _pronoun_subject(text[: intro.start()])):
+            speaker = named or speaker or _leader(officials)
+            in_speech, quiet = True, 0
+            found += _tasks(doc, sentence, text[intro.end():], speaker)
+            continue
+        quoted = QUOTED.match(text)
+        if quoted and _speaker_in(quoted["who"], officials, len(quoted["who"])) and _is_task(text[quoted.end():]) \
+                and (":" in quoted.group() or text.startswith("Theo")):
+            found += _tasks(doc, sentence, text[quoted.end():], _speaker_in(quoted["who"], officials, len(quoted["who"])))
             continue
         if OPENER.search(text) and named:
-            speaker, in_speech = named, True
+            if not _caption_like(sentence, doc):
+                speaker, in_speech, quiet = named, True, 0
             continue
         if in_speech and _is_task(text):
             found += _tasks(doc, sentence, text, speaker)
-        elif in_speech and named and not _is_task(text):
-            speaker = named
+            quiet = 0
+            continue
+        quiet += 1
+        if quiet > QUIET_LIMIT:
+            in_speech = False
     return _dedupe(found)
 
 
-def _speaker_in(text: str, officials: list[Official]) -> str | None:
-    """The official a sentence names (by name, else by a title only one of them holds)."""
-    folded = fold(text)
+def _intro(text: str) -> re.Match | None:
+    """The first verb that introduces an instruction ("đề nghị", "yêu cầu"), not the
+    noun ("sự chỉ đạo", "phát biểu chỉ đạo tại", "đã đề nghị")."""
+    for m in INTRO.finditer(text):
+        verb_end = m.start() + len(m.group().rstrip(" :\t"))
+        if not NOT_BEFORE.search(text[: m.start()]) and not NOT_AFTER.match(text[verb_end:]):
+            return m
+    return None
+
+
+def _speaker_in(text: str, officials: list[Official], verb_at: int) -> str | None:
+    """The official a sentence names nearest before its verb (else first after it; else
+    by a title of three words or more)."""
+    folded = fold_in_place(text)
+    before, after = [], []
     for o in officials:
-        if fold(o.name) in folded:
-            return o.name
+        key = fold(o.name)
+        at = folded.rfind(key, 0, verb_at)
+        if at >= 0:
+            before.append((at, o.name))
+        elif (at := folded.find(key)) >= 0:
+            after.append((at, o.name))
+    if before or after:
+        return max(before)[1] if before else min(after)[1]
     for o in officials:
         for t in o.titles:
-            if len(t.split()) >= 3 and fold(t) in folded:
+            if len(t.split()) >= 3 and fold(t) in fold(text):
                 return o.name
     return None
+
+
+def _leader(officials: list[Official]) -> str | None:
+    chairs = [o.name for o in officials if o.role == "chair"]
+    return chairs[0] if chairs else (officials[0].name if len(officials) == 1 else None)
+
+
+def _in_caption(sentence: Sentence, doc: Doc) -> bool:
+    """Every sentence of a paragraph that credits a photo is part of its caption."""
+    return any(CAPTION.search(s.text) for s in doc.sentences if s.paragraph == sentence.paragraph)
+
+
+def _caption_like(sentence: Sentence, doc: Doc) -> bool:
+    """A photo caption ("X phát biểu chỉ đạo tại hội nghị"): a short paragraph of one
+    sentence. It names who spoke but does not start a speech."""
+    alone = all(s.paragraph != sentence.paragraph for s in doc.sentences if s is not sentence)
+    return alone and len(sentence.text.split()) < 20
 
 
 def _pronoun_subject(before: str) -> bool:
@@ -85,10 +135,12 @@ def _pronoun_subject(before: str) -> bool:
 
 
 def _is_task(text: str) -> bool:
-    body = re.sub(r"^[^,]{0,40}(?:thời gian tới|năm \d{4}|tới đây),\s*", "", text)
-    if NOT_TASK.search(text):
-        return False
-    return bool(TASK.search(text) or IMPERATIVE.match(body.strip("“\"' ")))
+    """An instruction: an imperative verb first ("Rà soát ...", "Duy trì ..."), or a task
+    marker ("cần", "tăng cường") in a sentence that does not report results."""
+    body = re.sub(r"^[^,]{0,40}(?:thời gian tới|năm \d{4}|tới đây|cụ thể),\s*", "", text, flags=re.I)
+    if IMPERATIVE.match(body.strip("“\"' ")):
+        return True
+    return bool(TASK.search(text)) and not NOT_TASK.search(text)
 
 
 def _tasks(doc: Doc, sentence: Sentence, body: str, speaker: str | None) -> list[Directive]:
@@ -116,7 +168,7 @@ def _clean(task: str) -> str:
     task = task.strip()
     task = re.sub(r"^[“\"'‘]+|[”\"'’]+$", "", task).strip()
     task = re.sub(r"(?:\.{3}|…)?[./]*\s*$", "", task)
-    task = re.sub(r"^(?:rằng|là|:)\s*", "", task)
+    task = re.sub(r"^(?:rằng|là|:)(?![\wÀ-ỹ])\s*", "", task)
     return task.strip(" ,.;:“”\"")
 
 
@@ -124,8 +176,9 @@ def _dedupe(found: list[Directive]) -> list[Directive]:
     """A headline and the body often state the same task: keep the longer one."""
     kept: list[Directive] = []
     for d in sorted(found, key=lambda d: -len(d.text)):
-        words = set(fold(d.text).split())
-        if any(len(words & set(fold(k.text).split())) >= 0.6 * len(words) for k in kept):
+        words = set(re.findall(r"[\wÀ-ỹ]+", fold(d.text)))
+        if any(k.speaker == d.speaker and len(words & set(re.findall(r"[\wÀ-ỹ]+", fold(k.text)))) >= 0.7 * len(words)
+               for k in kept):
             continue
         kept.append(d)
     order = {id(d): i for i, d in enumerate(found)}

@@ -122,15 +122,16 @@ def name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _names_in_run(text, run) -> list[tuple[int, int]]:
+    # A name never starts inside a place name ("Tỉnh ủy Kiên Giang Mai Văn Huỳnh").
+    base = run[0][0]
+    places = [(base + p.start, base + p.end) for p in find_provinces(text[base: run[-1][1]])]
     spans, k = [], 0
     while k < len(run):
         word = run[k][2]
+        if any(a <= run[k][0] < b for a, b in places):
+            k += 1
+            continue
         if fold(word) in _SURNAMES and not word.isupper() and len(run) - k >= 2:
-            rest = text[run[k][0]: run[-1][1]]
-            place = find_provinces(rest)
-            if place and place[0].start == 0:
-                k += len(place[0].text.split())
-                continue
             if fold(text[run[k][0]: run[-1][1] + 12]).startswith(_NOT_NAMES):
                 k += 1
                 continue
@@ -309,6 +310,8 @@ def _fallback_chair(found: list[Official], mentions: list[Mention], meeting_kind
         return
     for m in mentions:
         text = m.sentence.text
-        if MEETING.search(text) and not ATTEND.search(text):
+        # "X có buổi gặp mặt ...", not "Tại buổi làm việc, X phát biểu": a speaker is not
+        # thereby the one who leads.
+        if MEETING.search(text) and not ATTEND.search(text) and not SPEAK.search(text):
             by_key[fold(m.name)].role = "chair"
             return
