@@ -32,6 +32,8 @@ TASK = re.compile(rf"(?<![\wÀ-ỹ])(?:{_words('task_markers')})(?![\wÀ-ỹ])",
 IMPERATIVE = re.compile(rf"^(?:{_words('imperatives')})(?![\wÀ-ỹ])", re.I)
 ADOPTED = re.compile(rf"(?<![\wÀ-ỹ])(?:{_words('adopted')})(?![\wÀ-ỹ])\s*:?\s*", re.I)
 NOT_TASK = re.compile(rf"(?<![\wÀ-ỹ])(?:{_words('not_tasks')})(?![\wÀ-ỹ])", re.I)
+# Salutations and wishes open with a verb too ("Thưa các vị đại biểu", "Chúc Đại hội ...").
+NOT_IMPERATIVE = {fold(w) for w in _DATA["not_imperatives"]}
 CAPTION = re.compile(r"(?:Ảnh|Nguồn)\s*:|\(Ảnh", re.I)
 
 
@@ -72,7 +74,7 @@ def directives(doc: Doc, officials: list[Official]) -> list[Directive]:
             if not _caption_like(sentence, doc):
                 speaker, in_speech, quiet = named, True, 0
             continue
-        if in_speech and _is_task(text):
+        if in_speech and (_is_task(text) or _starts_with_verb(sentence)):
             found += _tasks(doc, sentence, text, speaker)
             quiet = 0
             continue
@@ -132,6 +134,14 @@ def _caption_like(sentence: Sentence, doc: Doc) -> bool:
 
 def _pronoun_subject(before: str) -> bool:
     return bool(re.search(r"(?:đồng chí|ông|bà|lãnh đạo|thủ tướng|chủ tịch|bí thư)[^,.;]{0,60}$", before, re.I))
+
+
+def _starts_with_verb(sentence: Sentence) -> bool:
+    """Within a speech, a sentence whose first word underthesea tags as a verb is an
+    imperative ("Vận động hội viên ...", "Giữ vững ..."), unless it reports a result."""
+    tagged = [(w, t) for w, t in sentence.tagged if t != "CH"]
+    return (bool(tagged) and tagged[0][1] == "V" and fold(tagged[0][0]) not in NOT_IMPERATIVE
+            and not NOT_TASK.search(sentence.text))
 
 
 def _is_task(text: str) -> bool:
