@@ -35,8 +35,6 @@ NOT_TASK = re.compile(rf"(?<![\wÀ-ỹ])(?:{_words('not_tasks')})(?![\wÀ-ỹ])"
 # Salutations and wishes open with a verb too ("Thưa các vị đại biểu", "Chúc Đại hội ...").
 NOT_IMPERATIVE = {fold(w) for w in _DATA["not_imperatives"]}
 CAPTION = re.compile(r"(?:Ảnh|Nguồn)\s*:|\(Ảnh", re.I)
-
-
 NOT_BEFORE = re.compile(rf"(?:{_words('intro_not_before')})\s*$", re.I)
 NOT_AFTER = re.compile(rf"^\s*(?:{'|'.join(_DATA['intro_not_after'])})", re.I)
 # "Sau khi trao đổi, A và B thống nhất chọn ...": what the meeting's parties agreed.
@@ -66,10 +64,11 @@ def directives(doc: Doc, officials: list[Official]) -> list[Directive]:
             found += _tasks(doc, sentence, text[intro.end():], speaker)
             continue
         quoted = QUOTED.match(text)
-        if quoted and _speaker_in(quoted["who"], officials, len(quoted["who"])) and _is_task(text[quoted.end():]) \
-                and (":" in quoted.group() or text.startswith("Theo")):
-            found += _tasks(doc, sentence, text[quoted.end():], _speaker_in(quoted["who"], officials, len(quoted["who"])))
-            continue
+        if quoted and (":" in quoted.group() or text.startswith("Theo")) and _is_task(text[quoted.end():]):
+            who = _speaker_in(quoted["who"], officials, len(quoted["who"]))
+            if who:
+                found += _tasks(doc, sentence, text[quoted.end():], who)
+                continue
         if OPENER.search(text) and named:
             if not _caption_like(sentence, doc):
                 speaker, in_speech, quiet = named, True, 0
@@ -154,24 +153,17 @@ def _is_task(text: str) -> bool:
 
 
 def _tasks(doc: Doc, sentence: Sentence, body: str, speaker: str | None) -> list[Directive]:
-    """One directive per task: tasks are separated by ';' (GOLD.md)."""
+    """One directive per task: tasks are separated by ';' (GOLD.md). Evidence is the
+    task's own span in the story (the whole sentence if the text was reshaped)."""
     out = []
-    offset = sentence.text.rfind(body) if body else -1
-    base = sentence.start + max(offset, 0)
-    cursor = 0
-    for part in re.split(r";", body):
-        start = cursor
-        cursor += len(part) + 1
+    for part in body.split(";"):
         task = _clean(part)
         if len(task.split()) < 3:
             continue
-        at = base + start + max(part.find(task[:10]), 0)
-        out.append(Directive(speaker=speaker, text=task, evidence=evidence(doc, at, min(at + len(task), doc_len(doc)))))
+        at = doc.text.find(task, sentence.start, sentence.end)
+        start, end = (at, at + len(task)) if at >= 0 else (sentence.start, sentence.end)
+        out.append(Directive(speaker=speaker, text=task, evidence=evidence(doc, start, end)))
     return out
-
-
-def doc_len(doc: Doc) -> int:
-    return len(doc.text)
 
 
 def _clean(task: str) -> str:
