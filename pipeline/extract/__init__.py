@@ -21,7 +21,6 @@ def extract(story: Story) -> Article:
     kind = meeting.kind(lead)
     people = officials.officials(doc, kind)
     province, province_how = meeting.province(doc, lead, outlet_province)
-    titles = [t for o in people for t in o.titles]
     return Article(
         id=story.id,
         source=source or story.source_hint,
@@ -30,7 +29,7 @@ def extract(story: Story) -> Article:
             date=when.value,
             time_of_day=time_of_day,
             province=province,
-            level=meeting.level(lead, titles),
+            level=meeting.level(lead, people),
             kind=kind,
             province_after_2025=meeting.after_merger(province),
             province_source=province_how or None,

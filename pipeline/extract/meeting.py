@@ -12,6 +12,7 @@ from collections import Counter
 from ..gazetteer import find_provinces, fold, province_of_district, province_of_outlet, successor
 from ..nlp import Doc, Sentence
 from ..resources import load_json
+from ..schema import Official
 
 _LEVELS = load_json("levels.json")
 DOMAIN = re.compile(r"(?<![\w@/.])((?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:vn|com|net|org))(?![\w.])", re.I)
@@ -87,16 +88,19 @@ def province(doc: Doc, lead: Sentence | None, outlet_province: str | None) -> tu
     return None, ""
 
 
-def level(lead: Sentence | None, officials_titles: list[str]) -> str:
-    """The level of the convening body, from the first level marker of the lead sentence
-    outside the officials' own titles (a central guest at a provincial congress does
-    not make it central)."""
+def level(lead: Sentence | None, people: list[Official]) -> str:
+    """The level of the convening body: the first level marker of the lead sentence,
+    outside the titles printed with a person's name (a central guest at a provincial
+    congress does not make it central; "Đoàn Chủ tịch UBTƯ MTTQ" with no one named does)."""
     if lead is None:
         return "province"
     text = " ".join(lead.text.split())
-    for t in sorted(officials_titles, key=len, reverse=True):
-        if len(t) > 3:
-            text = text.replace(t, " ")
+    for o in people:
+        near = [m.start() for m in re.finditer(re.escape(o.name), text)]
+        for t in sorted(o.titles, key=len, reverse=True):
+            for m in re.finditer(re.escape(t), text):
+                if any(abs(m.start() - n) < 120 for n in near):
+                    text = text[: m.start()] + " " * len(t) + text[m.end():]
     best = None
     for lvl, words in _LEVELS["markers"].items():
         # "MTTQ Việt Nam tỉnh X", "chính trị - xã hội": a marker followed by these is local.

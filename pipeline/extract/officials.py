@@ -89,8 +89,7 @@ def officials(doc: Doc, meeting_kind: str | None = None) -> list[Official]:
                 name=m.name, titles=m.titles, role=role, evidence=evidence(doc, m.start, m.end)
             )
             continue
-        if _fuller(m.titles, current.titles):
-            current.titles = m.titles
+        current.titles = _merge_titles(current.titles, m.titles)
         if ROLE_ORDER[role] < ROLE_ORDER[current.role]:
             current.role = role
     result = list(by_name.values())
@@ -98,8 +97,15 @@ def officials(doc: Doc, meeting_kind: str | None = None) -> list[Official]:
     return result
 
 
-def _fuller(new: list[str], old: list[str]) -> bool:
-    return (len(new), len(" ".join(new))) > (len(old), len(" ".join(old)))
+def _merge_titles(old: list[str], new: list[str]) -> list[str]:
+    """The fullest list over all mentions: every title printed with the name, in the
+    order first printed, once ("Bí thư Tỉnh ủy" and "Bí thư Tỉnh ủy Trà Vinh" are one)."""
+    merged = list(old)
+    for t in new:
+        key = fold(t)
+        if not any(key in fold(m) or fold(m) in key for m in merged):
+            merged.append(t)
+    return merged
 
 
 # --- finding names -------------------------------------------------------------------
@@ -174,6 +180,16 @@ def _segments(chunk: str) -> list[str]:
     return [s.strip() for s in re.split(r",|\s[-–—]\s", chunk)]
 
 
+def _title_to_end(segment: str) -> tuple[str, str] | None:
+    """(what precedes it, the title) when `segment` ends with a whole title: the first
+    title word after which no verb or preposition ends the title."""
+    folded = fold_in_place(segment)
+    for head in TITLE_HEAD.finditer(folded):
+        if not STOP.search(" " + folded[head.start():]):
+            return fold(segment[: head.start()]), _trim(segment[head.start():])
+    return None
+
+
 def _titles_before(before: str) -> tuple[list[str], bool]:
     """Titles printed right before a name ("UVTV Tỉnh ủy, Trưởng ban Dân vận Tỉnh ủy X")."""
     chunk = re.split(r"[;:]", before)[-1]
@@ -181,16 +197,12 @@ def _titles_before(before: str) -> tuple[list[str], bool]:
     segments = _segments(chunk)
     titles: list[str] = []
     for k in range(len(segments) - 1, -1, -1):
-        seg, last = segments[k], k == len(segments) - 1
-        head = _head(seg)
-        if not seg or not head:
+        found = _title_to_end(segments[k]) if segments[k] else None
+        if not found or not found[1]:
             break
-        lead = fold(seg[: head.start()])
-        title = _trim(seg[head.start():])
-        if not title:
-            break
+        lead, title = found
         if lead and not LEAD_IN.match(lead):
-            if last or LEAD_END.search(lead):
+            if k == len(segments) - 1 or LEAD_END.search(lead):
                 # "Phát biểu tại buổi làm việc, Chủ tịch UBND tỉnh X": the title starts at its head.
                 titles.insert(0, title)
             break
