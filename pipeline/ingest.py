@@ -97,18 +97,21 @@ class _Refused(Exception):
 # --------------------------------------------------------------------------- walking
 
 
-def iter_articles(inputs: Iterable[str | Path]) -> Iterator[RawArticle | IngestError]:
+def iter_articles(inputs: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[RawArticle | IngestError]:
     """Yield a ``RawArticle`` or an ``IngestError`` for every article under ``inputs``.
 
     Folders are walked recursively in sorted order, taking only ``.txt``, ``.html``, ``.htm``
     and ``.jsonl`` files; a file named explicitly with another suffix is an error, as is a
-    path that does not exist.
+    path that does not exist. Files in ``exclude`` (the run's own outputs, when they lie
+    inside an input folder) are skipped.
     """
+    skip = {Path(p).resolve() for p in exclude}
     for item in inputs:
         path = Path(item)
         if path.is_dir():
             for file in _walk(path):
-                yield from _read_file(file)
+                if file.resolve() not in skip:
+                    yield from _read_file(file)
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
                 yield IngestError(

@@ -36,7 +36,7 @@ def run(inputs: Iterable[str | Path], db_path: str | Path | None, jsonl_path: st
     store = Store(db_path) if db_path else None
     out = _open_jsonl(jsonl_path)
     try:
-        for item in iter_articles(inputs):
+        for item in iter_articles(inputs, exclude=[p for p in (db_path, jsonl_path) if p]):
             if isinstance(item, IngestError):
                 _error(summary, store, log, str(item), item.path, item.line, item.id)
                 continue

@@ -20,7 +20,7 @@ NUMBER = r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+|một|hai|ba|bốn|năm|sáu|bảy|t�
 SUBJECT = (
     r"(?P<subject>(?:tổ chức\s+)?(?:chi hội|hội thành viên|hiệp hội|liên hiệp hội|tổ chức hội|tổ chức thành viên|"
     r"đơn vị hội viên|hội)(?![\wÀ-ỹ])(?!\s+(?:viên|nghị|thảo|thi|trường|diễn|chợ|đồng|ý|nhập|tụ|họp|sách|báo|đủ|ngộ))"
-    r"(?:\s+(?:quần chúng|các cấp|đặc thù|trực thuộc|thành viên|mới|[A-ZĐ][\wÀ-ỹ]*(?:\s+[a-zđà-ỹ]+)?))?)"
+    r"(?:\s+(?:quần chúng|các cấp|đặc thù|trực thuộc|thành viên|mới|(?-i:[A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*)?)))?)"
 )
 COUNT = re.compile(rf"(?<![\w.,])(?:hơn|gần|trên|khoảng|có|gồm|với|thêm|lên)?\s*{NUMBER}\s+{SUBJECT}", re.I)
 # "nâng tổng số hội viên lên 34 đơn vị": organisations counted as members.
@@ -87,16 +87,13 @@ def _head(subject: str) -> str:
 
 
 def _kind(text: str, at: int) -> str:
-    """The kind from the words of the clause around the number."""
-    start = max(text.rfind(";", 0, at), text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1
-    end_candidates = [i for i in (text.find(";", at), text.find(".", at), text.find("\n", at)) if i >= 0]
-    clause = text[start: min(end_candidates) if end_candidates else len(text)]
-    sentence_start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1
-    context = text[sentence_start: min(end_candidates) if end_candidates else len(text)]
+    """The kind from the nearest kind word before the number in its clause ("thành lập
+    mới 3 hội, giải thể 1 hội": 3 new, 1 dissolved); a count with none is a total."""
+    clause_start = max(text.rfind(c, 0, at) for c in ";.\n") + 1
+    window = text[clause_start:at]
+    best = None
     for kind, rx in KINDS:
-        if rx.search(clause):
-            return kind
-    for kind, rx in KINDS[1:]:
-        if rx.search(context):
-            return kind
-    return "total"
+        for m in rx.finditer(window):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), kind)
+    return best[1] if best else "total"
