@@ -415,7 +415,8 @@ class DistrictMatch:
 
 
 _DISTRICT_PREFIX_RE = re.compile(
-    r"(?:huyện|thị xã|thành phố|quận|TP\.?|Tp\.?|TX\.?)[ \t\u00a0]*$", re.IGNORECASE
+    r"(?:huyện|thị xã|thành phố|quận|TP\.?|Tp\.?|TX\.?|(?:huyện|quận|thị|thành) (?:ủy|uỷ))[ \t\u00a0]*$",
+    re.IGNORECASE
 )
 
 

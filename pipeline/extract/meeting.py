@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..gazetteer import find_provinces, fold, province_of_district, province_of_outlet, successor
+from ..gazetteer import find_districts, find_provinces, province_of_outlet, successor
 from ..nlp import Doc, Sentence
 from ..resources import load_json
 from ..schema import Official
@@ -19,7 +19,6 @@ DOMAIN = re.compile(r"(?<![\w@/.])((?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*
 TAG = re.compile(r"(?:^|\n)\s*(?:\(([^()\n]{2,20})\)\s*[-–—]|([A-ZĐ]{2,6})\s*[-–—])")
 MEETING_WORDS = re.compile(rf"(?<![\wÀ-ỹ])(?:{'|'.join(map(re.escape, _LEVELS['meeting_kinds']))})(?![\wÀ-ỹ])", re.I)
 NOT_VENUE = re.compile(r"điểm cầu\s*$", re.I)
-DISTRICT = re.compile(r"(?<![\wÀ-ỹ])(?:huyện|thị xã|quận)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ’']*\s?){1,3})")
 
 
 def outlet(doc: Doc) -> tuple[str | None, str | None]:
@@ -81,10 +80,9 @@ def province(doc: Doc, lead: Sentence | None, outlet_province: str | None) -> tu
             weight[p.name] += 3 if (lead and p.start < lead.end) else 1
         best = max(weight.items(), key=lambda kv: (kv[1], -min(p.start for p in mentions if p.name == kv[0])))
         return best[0], "named"
-    for m in DISTRICT.finditer(text):
-        p = province_of_district(m.group(1).strip())
-        if p:
-            return p, "district"
+    for d in find_districts(text):
+        if d.province:
+            return d.province, "district"
     return None, ""
 
 
