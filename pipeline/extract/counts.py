@@ -31,6 +31,7 @@ KINDS = [
     ("merged", re.compile(r"sáp nhập|hợp nhất|chấm dứt tư cách pháp nhân", re.I)),
 ]
 TOTAL = re.compile(r"(?:tổng số|tổng cộng|hiện có|toàn tỉnh có|lên)[^.;,]*$", re.I)
+AWARDED = re.compile(r"được (?:tặng|trao|khen|nhận)|đạt giải|nhận (?:giải|bằng khen|cờ)|được công nhận (?:là|danh hiệu)", re.I)
 NOT_COUNT_BEFORE = re.compile(r"(?:đại biểu|tập thể|cá nhân|giải|khen|lượt|đoàn viên|người)\s*$", re.I)
 
 
@@ -48,7 +49,10 @@ def association_counts(doc: Doc) -> list[AssociationCount]:
             if any(a <= span[0] < b for a, b in seen):
                 continue
             seen.add(span)
-            kind = "total" if TOTAL.search(doc.text[max(0, span[0] - 30): span[0]]) else _kind(doc.text, span[0])
+            after = re.split(r"[,;.\n]", doc.text[span[1]: span[1] + 80])[0]
+            if AWARDED.search(after):
+                continue  # "5 hội được tặng Bằng khen": winners of an award, not a count
+            kind = "total" if TOTAL.search(doc.text[max(0, span[0] - 30): span[0]]) else _kind(doc.text, span[0], after)
             if any(f.count == value and f.kind == kind for f in found):
                 continue  # the same fact said twice
             found.append(
@@ -86,9 +90,10 @@ def _head(subject: str) -> str:
     return re.sub(r"\s+", " ", subject).strip()
 
 
-def _kind(text: str, at: int) -> str:
+def _kind(text: str, at: int, after: str = "") -> str:
     """The kind from the nearest kind word before the number in its clause ("thành lập
-    mới 3 hội, giải thể 1 hội": 3 new, 1 dissolved); a count with none is a total."""
+    mới 3 hội, giải thể 1 hội": 3 new, 1 dissolved), else right after the counted noun
+    ("12 hội được thành lập mới"); a count with none is a total."""
     clause_start = max(text.rfind(c, 0, at) for c in ";.\n") + 1
     window = text[clause_start:at]
     best = None
@@ -96,4 +101,9 @@ def _kind(text: str, at: int) -> str:
         for m in rx.finditer(window):
             if best is None or m.end() > best[0]:
                 best = (m.end(), kind)
-    return best[1] if best else "total"
+    if best:
+        return best[1]
+    for kind, rx in KINDS:
+        if rx.search(after):
+            return kind
+    return "total"
