@@ -56,7 +56,6 @@ class Doc:
     def to_spacy(self):
         """The same sentences as a spaCy `Doc` (words, POS in `tag_`, sentence starts),
         for spaCy's Matcher and displaCy."""
-        import spacy
         from spacy.tokens import Doc as SpacyDoc
 
         words, spaces, tags, starts = [], [], [], []

@@ -5,7 +5,6 @@ file, recorded in the `errors` table, and the run goes on.
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass
