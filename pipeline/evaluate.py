@@ -32,19 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union
 
+from .gazetteer import fold
+
 # ---------------------------------------------------------------------------------------------
 # The comparison key for strings
 # ---------------------------------------------------------------------------------------------
-
-# Old and new tone-mark placement ("hoà"/"hòa", "thuỷ"/"thủy") folded to the mark on the first
-# vowel. Applied after lower-casing, so upper case folds too. This is a comparison key only:
-# "hoàng" becomes "hòang" on both sides, which is harmless.
-_TONE_FOLD = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
-}
-
 
 def norm(text: Optional[str]) -> Optional[str]:
     """The comparison key of a string: NFC, lower case, white space collapsed, tone marks folded.
@@ -54,12 +46,7 @@ def norm(text: Optional[str]) -> Optional[str]:
     """
     if text is None:
         return None
-    s = unicodedata.normalize("NFC", str(text)).lower()
-    s = unicodedata.normalize("NFC", " ".join(s.split()))
-    for old, new in _TONE_FOLD.items():
-        if old in s:
-            s = s.replace(old, new)
-    return s or None
+    return fold(str(text)) or None
 
 
 def _strip_punct(token: str) -> str:

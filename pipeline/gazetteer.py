@@ -24,14 +24,13 @@ Public API:
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+from .resources import load_json
+
 MERGER_DATE = _dt.date(2025, 7, 1)  # provinces merged 63 -> 34 (Resolution 202/2025/QH15)
 HUE_CITY_DATE = _dt.date(2025, 1, 1)  # Thừa Thiên Huế became the centrally-run city of Huế
 
@@ -99,10 +98,7 @@ def _strip_marks(s: str) -> str:
 
 # --------------------------------------------------------------------------- loading
 
-@lru_cache(maxsize=None)
-def _load(name: str):
-    with open(MODELS_DIR / name, encoding="utf-8") as f:
-        return json.load(f)
+_load = load_json  # models/*.json, read once per process
 
 
 def provinces(era: str | None = None) -> list[dict]:
