@@ -46,6 +46,8 @@ LEAD_IN = re.compile(
 LEAD_END = re.compile(r"(?:^|\s)(?:do|có|gồm|là|của|đồng chí|ông|bà|đ/c|cùng|với|và các|các)\s*$")
 ROLE_ORDER = {"chair": 0, "attendee": 1, "speaker": 2, "mentioned": 3}
 CHAIR = re.compile(r"chủ trì", re.I)
+# "Chủ trì hội nghị có A; B; C", "Chiều 5/4, chủ trì ... có": everyone the sentence names.
+CHAIR_LIST = re.compile(r"^(?:[^,]*\d[^,]*,\s*)?chủ trì|^.{0,40}chủ trì hội nghị có", re.I)
 LEADS = re.compile(r"làm trưởng đoàn|dẫn đầu", re.I)
 ATTEND = re.compile(
     rf"{_B}(?:tham dự|cùng dự|đến dự|về dự|tới dự|dự(?!\s+(?:thảo|án|kiến|báo|khuyết|toán|trữ|thi|định)){_E}|"
@@ -172,7 +174,7 @@ def _mentions(sentence: Sentence) -> list[Mention]:
         header = _header_titles(text[:start], prev_end)
         post = _titles_after(text[end:next_start], next_start < len(text))
         result.append(Mention(text[start:end], sentence.start + start, sentence.start + end, sentence,
-                              _dedupe(header + pre + post), honorific))
+                              _merge_titles([], header + pre + post), honorific))
     return result
 
 
@@ -275,16 +277,6 @@ def _trim(title: str) -> str:
     return " ".join(title.split()[:16])
 
 
-def _dedupe(titles: list[str]) -> list[str]:
-    seen, out = set(), []
-    for t in titles:
-        k = fold(t)
-        if t and k not in seen:
-            seen.add(k)
-            out.append(t)
-    return out
-
-
 # --- roles ---------------------------------------------------------------------------
 
 def _role(m: Mention) -> str:
@@ -293,7 +285,7 @@ def _role(m: Mention) -> str:
     clause_start = text.rfind(";", 0, at) + 1
     clause_end = text.find(";", at)
     clause = text[clause_start: clause_end if clause_end >= 0 else len(text)]
-    if re.search(r"^(?:[^,]*\d[^,]*,\s*)?chủ trì", text, re.I) or re.search(r"^.{0,40}chủ trì hội nghị có", text, re.I):
+    if CHAIR_LIST.search(text):
         return "chair"
     chair = CHAIR.search(clause)
     if chair and clause_start + chair.start() > at:
