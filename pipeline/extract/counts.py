@@ -95,7 +95,9 @@ def _kind(text: str, at: int, after: str = "") -> str:
     mới 3 hội, giải thể 1 hội": 3 new, 1 dissolved), else right after the counted noun
     ("12 hội được thành lập mới"); a count with none is a total."""
     clause_start = max(text.rfind(c, 0, at) for c in ";.\n") + 1
-    window = text[clause_start:at]
+    # Within the clause, only the part that governs this number ("giải thể 5 hội và phê
+    # duyệt điều lệ cho 7 hội": the 7 were not dissolved).
+    window = re.split(r",|\svà\s", text[clause_start:at])[-1]
     best = None
     for kind, rx in KINDS:
         for m in rx.finditer(window):

@@ -33,7 +33,17 @@ def _alternation(words) -> str:
 _PREFIX = rf"(?:(?:{_alternation(_DATA['title_prefixes'])})\s+)?"
 TITLE_HEAD = re.compile(rf"{_B}{_PREFIX}(?:{_alternation(_DATA['title_heads'])}){_E}")
 HONORIFIC = re.compile(rf"(?<![\wÀ-ỹ/])(?:{_alternation(_DATA['honorifics'])})\s*$")
-STOP = re.compile(rf"\s(?:{_alternation(_DATA['title_stops'])}){_E}|\svà\s+(?=[a-zđà-ỹ])")
+_STOP_WORDS = re.compile(rf"\s(?:{_alternation(_DATA['title_stops'])}){_E}")
+# "và" joins two titles' words only before a capital ("Bộ Kế hoạch và Đầu tư"); before a
+# lower-case word it ends the title ("Phó Trưởng Ban và lãnh đạo các vụ").
+_AND = re.compile(r"\svà\s+(\w)")
+
+
+def _stop(title: str) -> int | None:
+    """Where a title ends: the first stop word (tone-folded) or "và" before a lower-case word."""
+    found = [m.start() for m in [_STOP_WORDS.search(" " + fold_in_place(title))] if m]
+    found += [m.start() for m in _AND.finditer(" " + title) if m.group(1).islower()][:1]
+    return min(found) if found else None
 APPOINTED = re.compile(r"^\s*(?:được\s+(?:bầu|bổ nhiệm|chỉ định|cử)\s+)?(?:giữ chức(?:\s+vụ)?|làm)\s+")
 WORD = re.compile(r"[\wÀ-ỹ][\wÀ-ỹ’'&]*")
 # Words allowed before the first title of a list segment ("Tham dự có Bí thư ...").
@@ -187,7 +197,7 @@ def _title_to_end(segment: str) -> tuple[str, str] | None:
     title word after which no verb or preposition ends the title."""
     folded = fold_in_place(segment)
     for head in TITLE_HEAD.finditer(folded):
-        if not STOP.search(" " + folded[head.start():]):
+        if _stop(segment[head.start():]) is None:
             return fold(segment[: head.start()]), _trim(segment[head.start():])
     return None
 
@@ -251,14 +261,14 @@ def _titles_after(until_next: str, another_follows: bool) -> list[str]:
         body = until_next[m.end():]
     body = re.split(r"[;:]", body)[0]
     titles = []
-    for seg in re.split(r",|\s[-–—]\s|(?<=[\wÀ-ỹ])[-–](?=[A-ZĐÀ-Ỹ])", body):
+    for seg in _split_titles(body):
         seg = seg.strip().rstrip(")")
         if not _head(seg, anchored=True):
             break
         title = _trim(seg)
         if title:
             titles.append(title)
-        if STOP.search(" " + fold_in_place(seg)):
+        if _stop(seg) is not None:
             break
     # A last segment right before the next name is that name's title, not this one's.
     if titles and another_follows and until_next.rstrip().endswith(titles[-1]):
@@ -266,11 +276,21 @@ def _titles_after(until_next: str, another_follows: bool) -> list[str]:
     return titles
 
 
+def _split_titles(body: str) -> list[str]:
+    """Split at commas and dashes; a hyphen inside a word ("Đài PT-TH") splits only where
+    a title follows it ("Rah Lan Chung-Phó Bí thư Tỉnh ủy")."""
+    parts = []
+    for piece in re.split(r",|\s[-–—]\s", body):
+        cuts = [0] + [m.end() for m in re.finditer(r"(?<=\w)[-–]", piece) if _head(piece[m.end():], anchored=True)]
+        parts += [piece[a:b].rstrip("-–") for a, b in zip(cuts, cuts[1:] + [len(piece)])]
+    return parts
+
+
 def _trim(title: str) -> str:
     """Cut a title at the first verb or preposition that ends it ("... chủ trì hội nghị")."""
-    stop = STOP.search(" " + fold_in_place(title))
-    if stop:
-        title = title[: max(0, stop.start())]
+    stop = _stop(title)
+    if stop is not None:
+        title = title[: max(0, stop)]
     title = re.sub(r"\s+", " ", title).strip(" ,.-–")
     if title.count("(") > title.count(")"):
         title = title[: title.rfind("(")].strip()
