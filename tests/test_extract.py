@@ -394,3 +394,30 @@ def test_kind_word_after_the_count(text, expected):
 ])
 def test_award_winners_are_not_association_counts(text):
     assert association_counts(text) == []
+
+
+# --- titles with "và" and hyphens; counts in one clause -------------------------------------
+
+def test_and_inside_a_ministry_name_keeps_the_title():
+    found = people("Cùng dự có Phó Thủ tướng Lê Minh Khái; Bộ trưởng Bộ Kế hoạch và Đầu tư "
+                   "Nguyễn Chí Dũng.")
+    assert found["Nguyễn Chí Dũng"].titles == ["Bộ trưởng Bộ Kế hoạch và Đầu tư"]
+    assert found["Lê Minh Khái"].titles == ["Phó Thủ tướng"]
+
+
+def test_and_before_a_lower_case_word_ends_the_title():
+    found = people("Dự có đồng chí Hà Văn Tâm - Phó Trưởng Ban và lãnh đạo các vụ của Ban.")
+    assert found["Hà Văn Tâm"].titles == ["Phó Trưởng Ban"]
+
+
+def test_hyphen_splits_titles_only_before_a_title():
+    found = people("Dự có đồng chí Trần Minh Sơn - Chủ tịch Hội Nhà báo tỉnh, Giám đốc Đài PT-TH "
+                   "tỉnh Nghệ An; Kpă Thuyên-Tỉnh ủy viên, Phó Chủ tịch UBND tỉnh.")
+    assert found["Trần Minh Sơn"].titles == ["Chủ tịch Hội Nhà báo tỉnh", "Giám đốc Đài PT-TH tỉnh Nghệ An"]
+    assert found["Kpă Thuyên"].titles == ["Tỉnh ủy viên", "Phó Chủ tịch UBND tỉnh"]
+
+
+def test_each_count_takes_the_kind_that_governs_it():
+    assert association_counts(
+        "Trong 9 tháng, Sở Nội vụ đã giải thể 5 hội và phê duyệt điều lệ cho 7 hội."
+    ) == [(5, "hội", "dissolved"), (7, "hội", "total")]
