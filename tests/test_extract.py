@@ -421,3 +421,9 @@ def test_each_count_takes_the_kind_that_governs_it():
     assert association_counts(
         "Trong 9 tháng, Sở Nội vụ đã giải thể 5 hội và phê duyệt điều lệ cho 7 hội."
     ) == [(5, "hội", "dissolved"), (7, "hội", "total")]
+
+
+def test_a_district_after_its_committee_is_not_a_person():
+    found = people("Tham dự có bà Ngô Thị Mỹ Lệ, Phó Trưởng ban Dân vận Huyện ủy Đồng Phú.")
+    assert list(found) == ["Ngô Thị Mỹ Lệ"]
+    assert found["Ngô Thị Mỹ Lệ"].titles == ["Phó Trưởng ban Dân vận Huyện ủy Đồng Phú"]

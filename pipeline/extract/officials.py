@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..gazetteer import find_provinces, fold, fold_in_place
+from ..gazetteer import find_districts, find_provinces, fold, fold_in_place
 from ..nlp import Doc, Sentence
 from ..resources import load_json
 from ..schema import Official
@@ -45,6 +45,10 @@ def _stop(title: str) -> int | None:
     found += [m.start() for m in _AND.finditer(" " + title) if m.group(1).islower()][:1]
     return min(found) if found else None
 APPOINTED = re.compile(r"^\s*(?:được\s+(?:bầu|bổ nhiệm|chỉ định|cử)\s+)?(?:giữ chức(?:\s+vụ)?|làm)\s+")
+# "Huyện ủy Đồng Phú", "huyện Lâm Hà": a capitalised run after these is a place, not a person.
+PLACE_BEFORE = re.compile(
+    r"(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|xã|phường|thị trấn|(?:tỉnh|thành|huyện|quận|thị|đảng) ủy(?: xã)?)\s+$"
+)
 WORD = re.compile(r"[\wÀ-ỹ][\wÀ-ỹ’'&]*")
 # Words allowed before the first title of a list segment ("Tham dự có Bí thư ...").
 LEAD_IN = re.compile(
@@ -140,9 +144,13 @@ def name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _names_in_run(text, run) -> list[tuple[int, int]]:
-    # A name never starts inside a place name ("Tỉnh ủy Kiên Giang Mai Văn Huỳnh").
+    # A name never starts inside a place name ("Tỉnh ủy Kiên Giang Mai Văn Huỳnh"), nor
+    # inside a district's name printed after its administrative word ("Huyện ủy Đồng Phú").
     base = run[0][0]
     places = [(base + p.start, base + p.end) for p in find_provinces(text[base: run[-1][1]])]
+    if PLACE_BEFORE.search(fold_in_place(text[max(0, base - 20): base])):
+        places += [(base + d.start, base + d.end) for d in find_districts(text[base: run[-1][1]], require_prefix=False)
+                   if d.start == 0]
     spans, k = [], 0
     while k < len(run):
         word = run[k][2]
