@@ -2,25 +2,33 @@
 
     python -m pipeline.bench [--shared DIR] [--articles N] [--json PATH] [--keep DIR]
 
-A corpus of N articles is built by repeating the texts of ``corpus/*.txt`` and
-``SHARED/dev/*.txt`` under new ids (``bench_00001_<original id>``), written as one JSONL file
-in a temporary folder. Two phases then run, each in its own child process (so that each
-one's peak resident memory, ``ru_maxrss``, is that phase's alone):
+A corpus of N articles (``make bench``: 10,000) is built by repeating the texts of
+``corpus/*.txt`` and ``SHARED/dev/*.txt`` under new ids (``bench_00001_<original id>``),
+written as one JSONL file in a temporary folder. The phases then run, each in its own child
+process (so that each one's peak resident memory, ``ru_maxrss``, is that phase's alone):
 
 ``pipeline``
-    ``pipeline.run.run`` over the corpus into a fresh SQLite database: the real thing
-    (ingest → clean → extract → store, plus the JSONL output).
+    ``pipeline.run.run`` with ``-j 1`` (one process) over the corpus into a fresh SQLite
+    database: the real thing (ingest → clean → extract → store, plus the JSONL export).
+``pipeline_j2``
+    the same with ``-j 2`` worker processes (into another fresh database); its peak RSS is
+    the parent's and, separately, the largest worker's.
+``pipeline_small``
+    ``-j 1`` again over the first M articles of the same stream (default N/10, when N is
+    at least 1,000): memory must not grow with the corpus, so its peak RSS is compared
+    with the ``pipeline`` phase's.
 ``ner``
-    the reference: for every article, ``clean_story`` and the pipeline's sentence split
-    (``pipeline.nlp.analyse``), then underthesea's ``ner()`` on every sentence.
+    the reference: for each article, ``clean_story`` and the pipeline's sentence split
+    (``pipeline.nlp.analyse``), then underthesea's ``ner()`` on every sentence. ner() runs
+    at about 8 articles/s (20 minutes for 10,000), so it runs on the first S articles of
+    the same stream (default 500) and its rate is reported as such.
 
-In each child, loading (imports and the first model call) is timed on its own, then both
-are warmed up on a handful of articles (written to a scratch database, not the measured
-one), and only then is the timed run made. Peak RSS is read right after the timed run.
-A Python-heap figure from ``tracemalloc`` is measured afterwards, on a sample of the
-articles, because tracing slows Python down and would spoil the timed rates; since the
-pipeline holds one article at a time, a sample shows the same peak as the whole run. It
-counts only allocations made after tracing started (the loaded models are not in it).
+In each child, loading (imports and the first model call) is timed on its own, then the
+phase is warmed up on a handful of articles (written to a scratch database, not the
+measured one), and only then is the timed run made. Peak RSS is read right after the timed
+run. A Python-heap figure from ``tracemalloc`` is measured afterwards (``-j 1`` phases and
+ner), on a sample of the articles, because tracing slows Python down and would spoil the
+timed rates. It counts only allocations made after tracing started (not the models).
 
 The parent prints one table and a final ``bench:`` line; ``--json`` writes the results.
 Progress goes to stderr.
@@ -41,7 +49,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = ROOT / "corpus"
-PHASES = ("pipeline", "ner")
+PHASES = ("pipeline", "pipeline_j2", "pipeline_small", "ner")
+NER_ARTICLES = 500
+SMALL_FRACTION = 10
 WARMUP_ARTICLES = 5
 TRACE_SAMPLE = 30
 PROGRESS_EVERY = 100
@@ -132,7 +142,14 @@ def write_corpus(path: Path, texts: list[tuple[str, str]], n: int, prefix: str) 
 # --------------------------------------------------------------------------- phases (child)
 
 
-def phase_pipeline(corpus: Path, warmup: Path, db: Path, scratch: Path, trace_sample: int) -> dict:
+def children_peak_rss_mb() -> float:
+    """Largest ``ru_maxrss`` among this process's finished children (the workers)."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+def phase_pipeline(corpus: Path, warmup: Path, db: Path, scratch: Path, trace_sample: int,
+                   jobs: int = 1) -> dict:
     t0 = time.perf_counter()
     from .nlp import analyse
     from .run import run
@@ -146,23 +163,24 @@ def phase_pipeline(corpus: Path, warmup: Path, db: Path, scratch: Path, trace_sa
     quiet = open(os.devnull, "w", encoding="utf-8")
     t0 = time.perf_counter()
     warm = run([warmup], db_path=scratch / "warmup.db", jsonl_path=scratch / "warmup.jsonl",
-               log=quiet, progress_every=0)
+               log=quiet, jobs=1, progress=False)
     warmup_s = time.perf_counter() - t0
 
-    n = _count_lines(corpus)
     summary = run([corpus], db_path=db, jsonl_path=scratch / "facts.jsonl", log=sys.stderr,
-                  progress_every=PROGRESS_EVERY if n > PROGRESS_EVERY else 0)
+                  jobs=jobs, progress=True)
     peak = peak_rss_mb()
+    workers_peak = children_peak_rss_mb() if jobs > 1 else None
     seconds = summary.seconds
 
     heap = _traced(lambda sample: run([sample], db_path=scratch / "trace.db",
                                       jsonl_path=scratch / "trace.jsonl", log=quiet,
-                                      progress_every=0),
-                   corpus, scratch, trace_sample)
+                                      jobs=1, progress=False),
+                   corpus, scratch, trace_sample if jobs == 1 else 0)
     quiet.close()
     stored, stored_errors = db_counts(db)
     return {
         "phase": "pipeline",
+        "jobs": jobs,
         "articles": summary.articles,
         "errors": summary.errors,
         "load_seconds": load_s,
@@ -171,6 +189,7 @@ def phase_pipeline(corpus: Path, warmup: Path, db: Path, scratch: Path, trace_sa
         "seconds": seconds,
         "articles_per_second": summary.articles / seconds if seconds else 0.0,
         "peak_rss_mb": peak,
+        "workers_peak_rss_mb": workers_peak,
         "rss_after_load_mb": rss_after_load,
         **heap,
         "db_path": str(db),
@@ -267,8 +286,9 @@ def _count_lines(path: Path) -> int:
 def run_phase(args: argparse.Namespace) -> int:
     corpus, warmup, scratch = Path(args.input), Path(args.warmup_input), Path(args.scratch)
     scratch.mkdir(parents=True, exist_ok=True)
-    if args.phase == "pipeline":
-        result = phase_pipeline(corpus, warmup, Path(args.db), scratch, args.trace_sample)
+    if args.phase.startswith("pipeline"):
+        result = phase_pipeline(corpus, warmup, Path(args.db), scratch, args.trace_sample,
+                                jobs=args.jobs)
     else:
         result = phase_ner(corpus, warmup, scratch, args.trace_sample)
     Path(args.result).write_text(json.dumps(result, indent=2), encoding="utf-8")
@@ -279,9 +299,9 @@ def run_phase(args: argparse.Namespace) -> int:
 
 
 def spawn(phase: str, corpus: Path, warmup: Path, workdir: Path, db: Path,
-          trace_sample: int) -> dict:
+          trace_sample: int, jobs: int = 1) -> dict:
     result_path = workdir / f"result_{phase}.json"
-    cmd = [sys.executable, "-m", "pipeline.bench", "--phase", phase,
+    cmd = [sys.executable, "-m", "pipeline.bench", "--phase", phase, "--jobs", str(jobs),
            "--input", str(corpus), "--warmup-input", str(warmup),
            "--scratch", str(workdir / f"scratch_{phase}"), "--db", str(db),
            "--result", str(result_path), "--trace-sample", str(trace_sample)]
@@ -304,47 +324,72 @@ def _fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+COLUMNS = (("pipeline", "pipeline -j 1"), ("pipeline_j2", "pipeline -j 2"),
+           ("pipeline_small", "-j 1, small"), ("ner", "underthesea ner()"))
+
+
 def table(results: dict[str, dict]) -> str:
-    p, r = results["pipeline"], results["ner"]
-    sample = p.get("tracemalloc_articles") or r.get("tracemalloc_articles")
+    phases = [(key, title) for key, title in COLUMNS if key in results]
     rows = [
-        ("articles processed", p["articles"], r["articles"], 0),
-        ("errors", p["errors"], r["errors"], 0),
-        ("load: imports + first model call (s)", p["load_seconds"], r["load_seconds"], 2),
-        (f"warm-up on {p['warmup_articles']} articles (s)", p["warmup_seconds"],
-         r["warmup_seconds"], 2),
-        ("timed run, wall (s)", p["seconds"], r["seconds"], 2),
-        ("  of which ner() calls (s)", None, r.get("ner_seconds"), 2),
-        ("articles/s", p["articles_per_second"], r["articles_per_second"], 1),
-        ("sentences tagged", None, r.get("sentences"), 0),
-        ("sentences/s", None, r.get("sentences_per_second"), 1),
-        ("RSS after load (MB)", p["rss_after_load_mb"], r["rss_after_load_mb"], 0),
-        ("peak RSS, ru_maxrss (MB)", p["peak_rss_mb"], r["peak_rss_mb"], 0),
-        (f"Python heap peak, tracemalloc, {sample}-article sample (MB)",
-         p["tracemalloc_peak_mb"], r["tracemalloc_peak_mb"], 1),
-        ("database size (MB)", p["db_mb"], None, 2),
-        ("articles / errors in database", f"{p['db_articles']} / {p['db_errors']}", None, 0),
+        ("articles processed", "articles", 0),
+        ("errors", "errors", 0),
+        ("worker processes", "jobs", 0),
+        ("load: imports + first model call (s)", "load_seconds", 2),
+        ("warm-up (s)", "warmup_seconds", 2),
+        ("timed run, wall (s)", "seconds", 2),
+        ("  of which ner() calls (s)", "ner_seconds", 2),
+        ("articles/s", "articles_per_second", 1),
+        ("sentences/s", "sentences_per_second", 1),
+        ("RSS after load (MB)", "rss_after_load_mb", 0),
+        ("peak RSS, ru_maxrss (MB)", "peak_rss_mb", 0),
+        ("  largest worker's peak RSS (MB)", "workers_peak_rss_mb", 0),
+        ("Python heap peak, tracemalloc sample (MB)", "tracemalloc_peak_mb", 1),
+        ("database size (MB)", "db_mb", 2),
+        ("articles in database", "db_articles", 0),
     ]
     width = max(len(label) for label, *_ in rows)
-    lines = [f"{'':<{width}}  {'pipeline':>12}  {'underthesea ner()':>18}",
-             f"{'-' * width}  {'-' * 12}  {'-' * 18}"]
-    for label, a, b, digits in rows:
-        lines.append(f"{label:<{width}}  {_fmt(a, digits):>12}  {_fmt(b, digits):>18}")
+    lines = ["  ".join([" " * width] + [f"{title:>18}" for _, title in phases]),
+             "  ".join(["-" * width] + ["-" * 18 for _ in phases])]
+    for label, key, digits in rows:
+        cells = [f"{_fmt(results[phase].get(key), digits):>18}" for phase, _ in phases]
+        lines.append("  ".join([f"{label:<{width}}"] + cells))
     return "\n".join(lines)
 
 
 def final_line(n: int, results: dict[str, dict]) -> str:
     p, r = results["pipeline"], results["ner"]
-    return (f"bench: {n} articles, pipeline {p['articles_per_second']:.1f} articles/s "
-            f"(peak RSS {p['peak_rss_mb']:.0f} MB, db {p['db_mb']:.1f} MB) | "
-            f"underthesea ner() {r['articles_per_second']:.1f} articles/s "
-            f"(peak RSS {r['peak_rss_mb']:.0f} MB)")
+    line = f"bench: {n} articles, pipeline {p['articles_per_second']:.1f} articles/s in 1 process"
+    j2 = results.get("pipeline_j2")
+    if j2:
+        line += (f", {j2['articles_per_second']:.1f} with -j 2 "
+                 f"(x{j2['articles_per_second'] / p['articles_per_second']:.2f})")
+    line += f"; peak RSS {p['peak_rss_mb']:.0f} MB"
+    small = results.get("pipeline_small")
+    if small:
+        line += (f" ({small['peak_rss_mb']:.0f} MB at {small['articles']} articles, "
+                 f"x{p['peak_rss_mb'] / small['peak_rss_mb']:.2f})")
+    line += (f"; db {p['db_mb']:.1f} MB | underthesea ner() {r['articles_per_second']:.1f} "
+             f"articles/s on the first {r['articles']} (peak RSS {r['peak_rss_mb']:.0f} MB)")
+    return line
+
+
+def _head(source: Path, dest: Path, n: int) -> Path:
+    """The first ``n`` articles of ``source``: the same stream, shorter."""
+    with source.open(encoding="utf-8") as src, dest.open("w", encoding="utf-8") as out:
+        for i, line in enumerate(src):
+            if i >= n:
+                break
+            out.write(line)
+    return dest
 
 
 def bench(args: argparse.Namespace) -> dict:
     shared = Path(args.shared) if args.shared else None
     texts = source_texts(shared)
     n = args.articles
+    small = args.memory_articles if args.memory_articles is not None else (
+        n // SMALL_FRACTION if n >= 1000 else 0)
+    ner_n = min(n, args.ner_articles)
     with tempfile.TemporaryDirectory(prefix="bench_") as tmp:
         workdir = Path(tmp)
         corpus, warmup = workdir / "corpus.jsonl", workdir / "warmup.jsonl"
@@ -360,10 +405,16 @@ def bench(args: argparse.Namespace) -> dict:
             db = workdir / "bench.db"
         log(f"bench: {n} articles from {len(texts)} distinct texts "
             f"({corpus.stat().st_size / 2**20:.2f} MB JSONL)")
+        plan = [("pipeline", corpus, db, 1), ("pipeline_j2", corpus, workdir / "bench_j2.db", 2)]
+        if small:
+            plan.append(("pipeline_small", _head(corpus, workdir / "small.jsonl", small),
+                         workdir / "bench_small.db", 1))
+        plan.append(("ner", _head(corpus, workdir / "ner.jsonl", ner_n), workdir / "unused.db", 1))
         results = {}
-        for phase in PHASES:
+        for phase, phase_corpus, phase_db, jobs in plan:
             log(f"bench: phase {phase} ...")
-            results[phase] = spawn(phase, corpus, warmup, workdir, db, args.trace_sample)
+            results[phase] = spawn(phase, phase_corpus, warmup, workdir, phase_db,
+                                   args.trace_sample, jobs=jobs)
             log(f"bench: phase {phase} done: "
                 f"{results[phase]['articles_per_second']:.1f} articles/s")
         if not args.keep:
@@ -372,6 +423,7 @@ def bench(args: argparse.Namespace) -> dict:
         "articles": n,
         "distinct_texts": len(texts),
         "python": sys.version.split()[0],
+        "cores": os.cpu_count(),
         "phases": results,
     }
 
@@ -382,6 +434,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", default="../shared",
                         help="the shared folder; its dev/*.txt join corpus/*.txt (default ../shared)")
     parser.add_argument("--articles", type=int, default=500, help="corpus size (default 500)")
+    parser.add_argument("--memory-articles", type=int, default=None, metavar="M",
+                        help="size of the small -j 1 run that peak memory is compared with "
+                             "(default N/10 when N >= 1000, else none; 0 for none)")
+    parser.add_argument("--ner-articles", type=int, default=NER_ARTICLES, metavar="S",
+                        help=f"articles for the ner() reference (default {NER_ARTICLES})")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON here")
     parser.add_argument("--keep", metavar="DIR", help="keep the pipeline's database as DIR/bench.db")
     parser.add_argument("--warmup", type=int, default=WARMUP_ARTICLES,
@@ -396,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scratch", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.phase:

@@ -14,7 +14,20 @@ def main(argv: list[str] | None = None) -> int:
     ex = sub.add_parser("extract", help="extract articles (files or folders) into SQLite and JSONL")
     ex.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .html/.htm or .jsonl files, or folders")
     ex.add_argument("--db", default="outputs/meetings.db", help="SQLite database (default: %(default)s)")
-    ex.add_argument("--jsonl", default="outputs/facts.jsonl", help="JSONL export (default: %(default)s)")
+    ex.add_argument("--jsonl", default="outputs/facts.jsonl",
+                    help="JSONL export of every article in the database (default: %(default)s)")
+    ex.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                    help="worker processes (default: the machine's cores); with --engine dask "
+                         "and no --scheduler, local dask workers")
+    ex.add_argument("--prune", action="store_true",
+                    help="delete stored articles whose input was not met in this run "
+                         "(only when the inputs are the whole corpus)")
+    ex.add_argument("--engine", choices=("local", "dask"), default="local",
+                    help="where extraction runs: local processes, or a dask.distributed cluster")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="dask scheduler, e.g. tcp://10.0.0.5:8786 (--engine dask; "
+                         "default: a local cluster)")
+    ex.add_argument("--no-progress", action="store_true", help="no progress bar or lines")
 
     ev = sub.add_parser("evaluate", help="score predictions against gold answers (GOLD.md)")
     ev.add_argument("--gold", required=True)
@@ -41,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         return evaluate.main(rest)
     from .run import run
 
-    summary = run(args.inputs, args.db, args.jsonl)
+    if args.jobs is not None and args.jobs < 1:
+        parser.error("-j must be at least 1")
+    if args.scheduler and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
+    summary = run(args.inputs, args.db, args.jsonl, jobs=args.jobs, prune=args.prune,
+                  engine=args.engine, scheduler=args.scheduler, progress=not args.no_progress)
     print(summary.line(), file=sys.stderr)
     return 1 if summary.errors else 0

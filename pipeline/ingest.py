@@ -127,6 +127,31 @@ def iter_articles(inputs: Iterable[str | Path], exclude: Iterable[str | Path] = 
             yield IngestError(str(path), "no such file or folder")
 
 
+def count_articles(inputs: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> int:
+    """About how many items ``iter_articles`` will yield (for a progress bar's time left):
+    one per file, one per line of a JSONL file (blank lines included), without decoding."""
+    skip = {Path(p).resolve() for p in exclude}
+    total = 0
+    for item in inputs:
+        path = Path(item)
+        files = (f for f in _walk(path) if f.resolve() not in skip) if path.is_dir() else [path]
+        for file in files:
+            total += _count_lines(file) if file.suffix.lower() in JSONL_SUFFIXES else 1
+    return total
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        lines, last = 0, b"\n"
+        with path.open("rb") as f:
+            while chunk := f.read(2**20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+        return lines + (last != b"\n")
+    except OSError:
+        return 1
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     """Files with a known suffix under ``folder``, depth-first, names sorted at each level."""
     try:
@@ -145,6 +170,10 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def _read_file(path: Path) -> Iterator[RawArticle | IngestError]:
+    if _has_surrogates(str(path)):  # a file name in some other encoding than UTF-8
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        yield IngestError(shown, "file name is not valid UTF-8 (rename the file)")
+        return
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl(path)
@@ -340,6 +369,15 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle | IngestError]:
         yield IngestError(where, "empty file")
 
 
+def _has_surrogates(value: str) -> bool:
+    """JSON's ``\\ud800`` escapes can make strings that are not Unicode text."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _jsonl_record(where: str, number: int, raw: bytes) -> RawArticle | IngestError:
     def error(message: str, id_: str | None = None) -> IngestError:
         return IngestError(where, message, line=number, id=id_)
@@ -358,6 +396,8 @@ def _jsonl_record(where: str, number: int, raw: bytes) -> RawArticle | IngestErr
     id_ = record.get("id")
     if not isinstance(id_, str) or not id_.strip():
         return error("malformed record (missing or empty 'id')")
+    if _has_surrogates(id_):
+        return error("malformed record ('id' holds an unpaired UTF-16 surrogate)")
     id_ = id_.strip()
 
     fields: dict[str, str | None] = {}
@@ -365,6 +405,8 @@ def _jsonl_record(where: str, number: int, raw: bytes) -> RawArticle | IngestErr
         value = record.get(key)
         if value is not None and not isinstance(value, str):
             return error(f"malformed record ('{key}' must be a string)", id_)
+        if value is not None and _has_surrogates(value):
+            return error(f"malformed record ('{key}' holds an unpaired UTF-16 surrogate)", id_)
         fields[key] = normalize_text(value) if value is not None else None
     text, html = fields["text"], fields["html"]
     if not (text and text.strip()) and not (html and html.strip()):

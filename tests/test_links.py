@@ -1,0 +1,167 @@
+"""Store.refresh_links (pipeline/links.py): provinces, people, the links and views, after
+real pipeline runs."""
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.run import run
+from pipeline.schema import Article, Evidence, Meeting, Official
+from pipeline.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEEDS = sorted(CORPUS.glob("*.txt"))
+
+LATER = """Tỉnh ủy Bến Tre làm việc với Hội Nông dân tỉnh
+Sáng 12-3-2025, Bí thư Tỉnh ủy Trần Thanh Lâm chủ trì buổi làm việc với Hội Nông dân tỉnh Bến Tre.
+Đồng chí Trần Thanh Lâm đề nghị các hội tăng cường công tác tuyên truyền đến hội viên.
+"""
+
+
+def extract(inputs, db):
+    run(inputs, db, None, log=io.StringIO())
+    with Store(db) as store:
+        return store.refresh_links()
+
+
+def officials(db):
+    with Store(db) as store:
+        return {
+            (row["article_id"], row["name"]): (row["id"], row["person_id"])
+            for row in store.db.table("officials").rows
+        }
+
+
+def test_provinces_table(tmp_path):
+    with Store(tmp_path / "m.db") as store:
+        store.ensure_provinces()
+        store.ensure_provinces()  # idempotent
+        rows = list(store.db.table("provinces").rows)
+        assert sum(r["era"] == "pre2025" for r in rows) == 63
+        assert sum(r["era"] == "post2025" for r in rows) == 34
+        ben_tre = next(store.db.table("provinces").rows_where("name = 'Bến Tre'"))
+        assert ben_tre["successor"] == "Vĩnh Long" and ben_tre["code"] == "83"
+        assert ben_tre["region"] == "Đồng bằng sông Cửu Long"
+        assert 9 < ben_tre["latitude"] < 11 and 105 < ben_tre["longitude"] < 107
+        successor = store.db.table("provinces").get(ben_tre["successor_id"])
+        assert (successor["name"], successor["era"]) == ("Vĩnh Long", "post2025")
+        assert all(r["latitude"] is not None for r in rows)
+
+
+def test_corpus_run_links_meetings_and_people(tmp_path):
+    db = tmp_path / "meetings.db"
+    counts = extract([CORPUS], db)
+    assert counts["people"] == 11
+    with Store(db) as store:
+        meeting = store.db.table("meetings").get("000_a48eaa3ae488d65b")
+        province = store.db.table("provinces").get(meeting["province_id"])
+        assert (province["name"], province["era"]) == ("Bến Tre", "pre2025")
+        fks = {(fk.column, fk.other_table) for fk in store.db.table("officials").foreign_keys}
+        assert ("person_id", "people") in fks
+        fks = {(fk.column, fk.other_table) for fk in store.db.table("meetings").foreign_keys}
+        assert ("province_id", "provinces") in fks
+        assert store.db.execute("select count(*) from officials where person_id is null").fetchone()[0] == 0
+        lam = store.db.table("people").get("tran-thanh-lam--ben-tre")
+        assert lam["home_province"] == "Bến Tre" and lam["level"] == "province"
+        assert store.db.table("people").get("truong-thi-mai--central")["level"] == "central"
+        views = set(store.db.view_names())
+        assert {"person_appearances", "meetings_map", "meetings_per_month"} <= views
+        assert store.db.execute("select count(*) from meetings_map").fetchone()[0] == 4
+        assert store.db.execute("pragma foreign_key_check").fetchall() == []
+
+
+def test_rerun_changes_nothing(tmp_path):
+    db = tmp_path / "meetings.db"
+    extract([CORPUS], db)
+    before = officials(db)
+    again = extract([CORPUS], db)
+    assert again["changed"] == 0 and again["meetings_linked"] == 0
+    assert officials(db) == before
+
+
+def test_grown_corpus_keeps_person_ids(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in SEEDS[:3]:
+        shutil.copy(path, corpus)
+    db = tmp_path / "meetings.db"
+    extract([corpus], db)
+    first = {key: person for key, (_, person) in officials(db).items()}
+    assert first[("000_a48eaa3ae488d65b", "Trần Thanh Lâm")] == "tran-thanh-lam--ben-tre"
+
+    for path in SEEDS[3:]:
+        shutil.copy(path, corpus)
+    (corpus / "zz_later.txt").write_text(LATER, encoding="utf-8")
+    extract([corpus], db)
+    grown = {key: person for key, (_, person) in officials(db).items()}
+    assert {key: grown[key] for key in first} == first
+    assert grown[("zz_later", "Trần Thanh Lâm")] == "tran-thanh-lam--ben-tre"
+    with Store(db) as store:
+        history = list(store.db.query(
+            "select date, title from person_appearances where person_id = ? order by date",
+            ["tran-thanh-lam--ben-tre"],
+        ))
+    assert history == [
+        {"date": "2025-01-08", "title": "Phó bí thư Thường trực Tỉnh ủy"},
+        {"date": "2025-03-12", "title": "Bí thư Tỉnh ủy"},
+    ]
+
+
+def _article(article_id, date, province, name, titles):
+    sentence = f"Ngày {date}, đồng chí {name} chủ trì buổi làm việc với các hội tại {province}."
+    start = sentence.index(name)
+    return Article(
+        id=article_id, text=sentence, title=article_id,
+        meeting=Meeting(date=date, province=province, level="province"),
+        officials=[Official(name=name, titles=titles, role="chair",
+                            evidence=Evidence(sentence=sentence, start=start, end=start + len(name)))],
+    )
+
+
+def test_an_absorbed_id_points_to_its_person(tmp_path):
+    db = tmp_path / "meetings.db"
+    with Store(db) as store:
+        store.write(_article("after", "2025-08-20", "Vĩnh Long", "Hồ Văn Năm", ["Bí thư Tỉnh ủy"]))
+        store.refresh_links()
+        assert store.db.table("people").get("ho-van-nam--vinh-long--2025")["appearances"] == 1
+        # an earlier article shows who that was before the merger
+        store.write(_article("before", "2024-04-02", "Bến Tre", "Hồ Văn Năm", ["Phó Bí thư Tỉnh ủy"]))
+        counts = store.refresh_links()
+        assert counts["merged"] == 1
+        old = store.db.table("people").get("ho-van-nam--vinh-long--2025")
+        assert old["merged_into"] == "ho-van-nam--ben-tre" and old["appearances"] == 0
+        person = store.db.table("people").get("ho-van-nam--ben-tre")
+        assert person["appearances"] == 2 and person["merged_into"] is None
+        # and when the articles go, so do the people
+        store.delete_article("after")
+        store.delete_article("before")
+        store.refresh_links()
+        assert store.db.table("people").count == 0
+
+
+def test_write_ignores_derived_columns(tmp_path):
+    db = tmp_path / "meetings.db"
+    article = _article("a", "2024-04-02", "Bến Tre", "Hồ Văn Năm", ["Phó Bí thư Tỉnh ủy"])
+    with Store(db) as store:
+        assert store.write(article) is True
+        store.refresh_links()
+        assert store.write(article) is False  # person_id / province_id are not "changes"
+        assert store.db.table("officials").get(1)["person_id"] == "ho-van-nam--ben-tre"
+
+
+@pytest.mark.parametrize("province,date,expected", [
+    ("Bến Tre", "2024-01-01", "pre2025-83"),
+    ("Vĩnh Long", "2025-08-01", "post2025-86"),
+    ("Vĩnh Long", "2024-08-01", "pre2025-86"),
+    ("Huế", "2025-03-01", "pre2025-46"),
+    ("Huế", "2025-08-01", "post2025-46"),
+    (None, "2025-08-01", None),
+])
+def test_province_id_of(province, date, expected):
+    from pipeline.links import province_id_of
+
+    assert province_id_of(province, date) == expected
