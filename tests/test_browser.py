@@ -14,12 +14,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -37,7 +31,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (make test installs Debian's chromium)",
                 allow_module_level=True)
 
-from pipeline.datasette import serve_args  # noqa: E402
+from servers import datasette  # noqa: E402
 from pipeline.run import run  # noqa: E402
 from pipeline.store import Store  # noqa: E402
 
@@ -51,12 +45,6 @@ Báo cáo cho biết toàn tỉnh hiện có 1.480 hội quần chúng. {INJECTE
 PERSON = "tran-thanh-lam--ben-tre"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     work = tmp_path_factory.mktemp("browser")
@@ -68,34 +56,8 @@ def server(tmp_path_factory):
     with Store(db_path) as store:
         store.refresh_links()
 
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", *serve_args(db_path, port=port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode("utf-8", "replace")
-                pytest.fail(f"datasette exited with {process.returncode}:\n{output}")
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=5).read()
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if time.monotonic() > deadline:
-                    pytest.fail("datasette did not answer within 30 s")
-                time.sleep(0.2)
+    with datasette(db_path) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,6 +12,7 @@ import yaml
 
 from pipeline.schema import Article, Directive, Document, Meeting, Official
 from pipeline.store import TABLES, Store
+from servers import datasette
 
 METADATA = Path(__file__).resolve().parent.parent / "pipeline" / "datasette" / "metadata.yaml"
 
@@ -62,12 +59,6 @@ ARTICLES = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def get(base: str, path: str, **params):
     url = base + path + ("?" + urllib.parse.urlencode(params) if params else "")
     with urllib.request.urlopen(url, timeout=10) as response:
@@ -85,39 +76,8 @@ def server(tmp_path_factory):
             store.write(item)
         store.write_error("corpus/broken.html", "empty story")
 
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "datasette", "serve", str(db_path),
-            "--metadata", str(METADATA),
-            "--host", "127.0.0.1", "--port", str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode("utf-8", "replace")
-                pytest.fail(f"datasette exited with {process.returncode}:\n{output}")
-            try:
-                get(base, "/-/versions.json")
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if time.monotonic() > deadline:
-                    pytest.fail("datasette did not answer within 30 s")
-                time.sleep(0.2)
+    with datasette(db_path) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
 
 
 def test_metadata_describes_every_table_and_column(tmp_path):

@@ -6,7 +6,6 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from dbcompare import assert_same, check_whole_articles, make_corpus
+from servers import datasette
 
 ROOT = Path(__file__).resolve().parents[1]
 METADATA = ROOT / "pipeline" / "datasette" / "metadata.yaml"
@@ -83,12 +83,6 @@ def test_kill_9_at_random_moments_then_complete(tmp_path: Path):
     assert db.with_suffix(".jsonl").read_bytes() == clean.with_suffix(".jsonl").read_bytes()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def get_json(url: str) -> tuple[int, dict]:
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.status, json.loads(response.read().decode("utf-8"))
@@ -100,22 +94,9 @@ def test_datasette_reads_while_a_run_writes(tmp_path: Path):
     first = make_corpus(tmp_path / "first", 2, prefix="first")
     subprocess.run(extract_cmd(first, db), cwd=ROOT, check=True, capture_output=True)
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(db), "--metadata",
-                               str(METADATA), "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/meetings"
     sql = urllib.parse.urlencode({"sql": "select count(*) as n from articles", "_shape": "array"})
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get_json(f"{base}.json")
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                assert server.poll() is None and time.monotonic() < deadline, "no datasette"
-                time.sleep(0.2)
-
+    with datasette(db) as root:
+        base = f"{root}/meetings"
         run = subprocess.Popen(extract_cmd(corpus, db, "-j", "2"), cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         counts, statuses = [], []
@@ -131,13 +112,6 @@ def test_datasette_reads_while_a_run_writes(tmp_path: Path):
         status, body = get_json(f"{base}.json?{sql}")
         statuses.append(status)
         counts.append(body[0]["n"])
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     assert set(statuses) == {200} and len(statuses) >= 15
     assert counts == sorted(counts), "a reader saw the article count go back"
     assert counts[0] < 302 and counts[-1] == 302
