@@ -21,8 +21,8 @@ next refresh.
 """
 from __future__ import annotations
 
+import itertools
 import json
-from collections import Counter
 from typing import Any, Optional
 
 from sqlite_utils import Database
@@ -201,6 +201,9 @@ def ensure_provinces(db: Database) -> None:
 def _ensure_link_columns(db: Database) -> None:
     db.table("people").create(PEOPLE_COLUMNS, pk="id", not_null=["id", "name"],
                               foreign_keys=[("merged_into", "people", "id")], if_not_exists=True)
+    # refresh_people looks the stored ids of each name group up by key
+    db.table("people").create_index(["person_key"], index_name="idx_people_person_key",
+                                    if_not_exists=True)
     for table, column, target in LINK_COLUMNS:
         if column not in db.table(table).columns_dict:
             # ALTER TABLE keeps the rows and their ids; SQLite allows a REFERENCES clause
@@ -221,20 +224,77 @@ def ensure_views(db: Database) -> None:
 
 
 def link_meetings(db: Database) -> int:
-    """Set ``meetings.province_id``; returns how many rows changed."""
-    changes = []
-    for article_id, province, date, current in db.execute(
-        "select article_id, province, date, province_id from meetings"
-    ):
-        wanted = province_id_of(province, date)
-        if wanted != current:
-            changes.append((wanted, article_id))
-    if changes:
-        db.conn.executemany("update meetings set province_id = ? where article_id = ?", changes)
-    return len(changes)
+    """Set ``meetings.province_id``; returns how many rows changed. One UPDATE with
+    :func:`province_id_of` as an SQL function: nothing is held per meeting."""
+    db.conn.create_function("province_id_of", 2, province_id_of, deterministic=True)
+    cursor = db.execute(
+        "update meetings set province_id = province_id_of(province, date) "
+        "where province_id is not province_id_of(province, date)"
+    )
+    return max(cursor.rowcount, 0)
 
 
 # --------------------------------------------------------------------------- people
+
+
+# How many rows (people upserts + officials updates) are written at a time.
+BATCH = 5000
+
+# group_key(name) = people.group_order(people.name_key(name)): the name group, in the
+# order ids are handed out; SQLite sorts with its own storage (temp files), not ours.
+_APPEARANCES = """
+select group_key(o.name) as grp, o.id, o.article_id, o.name, o.titles, o.person_id,
+       m.date, m.province, m.level
+from officials o left join meetings m on m.article_id = o.article_id
+order by grp, o.id
+"""
+
+
+def _group_key(name: str) -> str:
+    return people_mod.group_order(people_mod.name_key(name))
+
+
+class _Taken:
+    """``{id: key}`` of the people ids in use, for ``people.assign_ids``: read from the
+    ``people`` table (rows stored before this run, and those written since), plus the
+    ids handed out since the last write. Holds nothing per stored person."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.pending: dict[str, str] = {}
+
+    def get(self, pid: str, default: Optional[str] = None) -> Optional[str]:
+        if pid in self.pending:
+            return self.pending[pid]
+        row = self.db.execute("select person_key from people where id = ?", [pid]).fetchone()
+        return row[0] if row is not None and row[0] is not None else default
+
+    def __getitem__(self, pid: str) -> str:
+        value = self.get(pid)
+        if value is None:
+            raise KeyError(pid)
+        return value
+
+    def __setitem__(self, pid: str, key: str) -> None:
+        self.pending[pid] = key
+
+
+def _stored_people(db: Database, keys: list[str]) -> tuple[dict[str, str], dict[str, dict]]:
+    """The stored people of some keys: ``{key: id}`` (a key stored under two ids keeps
+    the later row's, as a dict over the whole table would) and ``{id: row}``."""
+    known: dict[str, str] = {}
+    rows: dict[str, dict] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        cursor = db.execute(
+            f"select * from people where person_key in ({', '.join('?' * len(chunk))}) "
+            "order by rowid", chunk)
+        columns = [d[0] for d in cursor.description]
+        for values in cursor:
+            row = dict(zip(columns, values))
+            known[row["person_key"]] = row["id"]
+            rows[row["id"]] = row
+    return known, rows
 
 
 def refresh_people(db: Database) -> dict[str, int]:
@@ -243,63 +303,117 @@ def refresh_people(db: Database) -> dict[str, int]:
     Ids are stable: a key already in ``people`` keeps its id, a new key gets the id
     ``people.person_id`` derives from it. An id whose appearances all went to another
     person (e.g. a post-merger person joined to the one person of an old province once
-    that one appears) is kept with ``merged_into`` naming the person it became, so links
-    to it still lead somewhere. People without appearances and not merged are deleted.
+    that one appears) is kept with ``merged_into`` naming the person it became (the one
+    that got most of its appearances), so links to it still lead somewhere. People
+    without appearances and not merged are deleted.
+
+    Streams: the officials rows come sorted by folded name (SQLite sorts them, spilling
+    to its temp files), and each name group is resolved (``people.resolve_name``, then
+    ``people.assign_ids``) and written before the next is read, in one transaction. What
+    stays in memory is one name group and a batch of writes; ids in use are looked up in
+    ``people``, and where the appearances of ids that are no longer live went is
+    collected in temp tables, settled in SQL after the pass.
 
     :returns: counts ``people``, ``changed`` (officials rows whose person_id changed),
       ``merged``.
     """
-    appearances = [
-        {
-            "id": row[0], "article_id": row[1], "name": row[2], "titles": row[3],
-            "person_id": row[4], "date": row[5], "province": row[6], "level": row[7],
-        }
-        for row in db.execute(
-            "select o.id, o.article_id, o.name, o.titles, o.person_id, m.date, m.province, "
-            "m.level from officials o left join meetings m on m.article_id = o.article_id"
-        )
-    ]
-    existing = {
-        pid: key
-        for pid, key in db.execute("select id, person_key from people where person_key is not null")
-    }
-    resolved = people_mod.resolve(appearances, existing)
-    new_of: dict[int, str] = {}
-    rows = []
-    for person in resolved:
-        rows.append(dict(people_mod.person_row(person), merged_into=None))
-        for appearance in person.appearances:
-            new_of[appearance["id"]] = person.id
-    live = {row["id"] for row in rows}
+    db.conn.create_function("group_key", 1, _group_key, deterministic=True)
+    columns = list(PEOPLE_COLUMNS)
+    upsert_sql = "insert into people ({}) values ({}) on conflict(id) do update set {}".format(
+        ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns)),
+        ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != "id"),
+    )
+    taken = _Taken(db)
+    memo: dict[tuple, people_mod.Anchor] = {}
+    upserts: list[list[Any]] = []
+    live: list[tuple[str]] = []
+    changes: list[tuple[str, int]] = []
+    moved: list[tuple[str, str, int, int]] = []  # (old id, new id, appearances, first)
+    changed = 0
 
-    # where did the appearances of ids that are no longer live go?
-    went: dict[str, Counter] = {}
-    for appearance in appearances:
-        old = appearance["person_id"]
-        if old and old not in live:
-            went.setdefault(old, Counter())[new_of[appearance["id"]]] += 1
-    stored = {row["id"]: row for row in db.table("people").rows}
-    merged_rows = []
-    for pid, row in stored.items():
-        if pid in live:
-            continue
-        target = went[pid].most_common(1)[0][0] if pid in went else row.get("merged_into")
-        if target in live:
-            merged_rows.append(dict(row, appearances=0, articles=0, merged_into=target))
-
-    changes = [(new_of[a["id"]], a["id"]) for a in appearances if a["person_id"] != new_of[a["id"]]]
-    with db.atomic():
-        table = db.table("people")
-        upserts = [r for r in rows + merged_rows if stored.get(r["id"]) != r]
-        if upserts:
-            table.upsert_all(upserts, pk="id", alter=False)
-        if changes:
+    def flush() -> None:
+        nonlocal changed
+        if upserts:  # people first: officials rows reference them
+            db.conn.executemany(upsert_sql, upserts)
+        if live:
+            db.conn.executemany("insert into temp._people_live (id) values (?)", live)
+        if changes:  # in row order: officials pages are visited once, in order
+            changes.sort(key=lambda change: change[1])
             db.conn.executemany("update officials set person_id = ? where id = ?", changes)
-        keep = live | {r["id"] for r in merged_rows}
-        gone = [pid for pid in stored if pid not in keep]
-        if gone:
-            db.conn.executemany("delete from people where id = ?", [(pid,) for pid in gone])
-    return {"people": len(rows), "changed": len(changes), "merged": len(merged_rows)}
+        if moved:
+            db.conn.executemany("insert into temp._people_moved values (?, ?, ?, ?)", moved)
+        changed += len(changes)
+        for pending in (upserts, live, changes, moved):
+            pending.clear()
+        taken.pending.clear()  # now in the table
+
+    with db.atomic():
+        db.execute("drop table if exists temp._people_live")
+        db.execute("drop table if exists temp._people_moved")
+        db.execute("create temp table _people_live (id text primary key)")
+        db.execute("create temp table _people_moved (old text, new text, n integer, first integer)")
+        cursor = db.execute(_APPEARANCES)
+        fields = [d[0] for d in cursor.description]
+        for grp, group in itertools.groupby(cursor, key=lambda values: values[0]):
+            nkey = grp[:-1]  # group_order appends "|"
+            rows = [dict(zip(fields, values)) for values in group]
+            found = people_mod.resolve_name(nkey, rows, memo)
+            known, stored = _stored_people(db, [person.key for person in found])
+            people_mod.assign_ids(found, known, taken)
+            ids = {person.id for person in found}
+            went: dict[tuple[str, str], list[int]] = {}
+            for person in found:
+                row = dict(people_mod.person_row(person), merged_into=None)
+                if stored.get(person.id) != row:
+                    upserts.append([row[c] for c in columns])
+                live.append((person.id,))
+                for appearance in person.appearances:
+                    old = appearance["person_id"]
+                    if old == person.id:
+                        continue
+                    changes.append((person.id, appearance["id"]))
+                    if old and old not in ids:  # an id this name no longer has
+                        counts = went.setdefault((old, person.id), [0, appearance["id"]])
+                        counts[0] += 1
+                        counts[1] = min(counts[1], appearance["id"])
+            moved.extend((old, new, n, first) for (old, new), (n, first) in went.items())
+            if len(upserts) + len(changes) >= BATCH:
+                flush()
+            if len(memo) > 100_000:
+                memo.clear()
+        flush()
+
+        # Stored people that are no longer live: merged into the person that got most of
+        # their appearances (ties: the one that got the earliest officials row), or still
+        # merged into a live person; else deleted.
+        db.execute("drop table if exists temp._people_gone")
+        db.execute("""
+            create temp table _people_gone as
+            select p.id as id, coalesce((
+                select new from temp._people_moved m where m.old = p.id
+                group by new order by sum(n) desc, min(first) limit 1
+              ), p.merged_into) as target
+            from people p
+            where p.id not in (select id from temp._people_live)""")
+        db.execute("""
+            update temp._people_gone set target = null
+            where target is not null and target not in (select id from temp._people_live)""")
+        db.execute("""
+            update people
+            set appearances = 0, articles = 0,
+                merged_into = (select target from temp._people_gone g where g.id = people.id)
+            where id in (select id from temp._people_gone where target is not null)
+              and (appearances is not 0 or articles is not 0 or merged_into is not
+                   (select target from temp._people_gone g where g.id = people.id))""")
+        db.execute("""
+            delete from people
+            where id in (select id from temp._people_gone where target is null)""")
+        merged = db.execute(
+            "select count(*) from temp._people_gone where target is not null").fetchone()[0]
+        count = db.execute("select count(*) from temp._people_live").fetchone()[0]
+        for name in ("_people_live", "_people_moved", "_people_gone"):
+            db.execute(f"drop table temp.[{name}]")
+    return {"people": count, "changed": changed, "merged": merged}
 
 
 def refresh(db: Database) -> dict[str, int]:

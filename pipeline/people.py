@@ -1,7 +1,8 @@
 """People across articles: which ``officials`` rows are the same real person.
 
-Pure functions over plain rows (no SQL here: ``Store.refresh_people`` reads the rows,
-calls :func:`resolve` and writes the result). An *appearance* is one ``officials`` row
+Pure functions over plain rows (no SQL here: ``links.refresh_people`` streams the rows one
+name at a time through :func:`resolve_name` and :func:`assign_ids` and writes the result;
+:func:`resolve` does both over a list at once). An *appearance* is one ``officials`` row
 with the meeting it belongs to::
 
     {"id": 12, "name": "Trần Thanh Lâm", "titles": ["Phó Bí thư Thường trực Tỉnh ủy"],
@@ -56,7 +57,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, MutableMapping, Optional
 
 from . import gazetteer
 from .gazetteer import MERGER_DATE, fold
@@ -233,62 +234,101 @@ def person_id(key: str, taken: Optional[Mapping[str, str]] = None) -> str:
 
 def resolve(appearances: Iterable[Mapping[str, Any]],
             existing: Optional[Mapping[str, str]] = None) -> list[Person]:
-    """Group appearances into people (the rule in the module docstring).
+    """Group appearances into people (the rule in the module docstring), all at once.
+
+    A thin wrapper over :func:`resolve_name` (one name at a time) and :func:`assign_ids`;
+    ``links.refresh_people`` streams the same two steps one name group at a time.
 
     :param appearances: officials rows with their meeting: ``id``, ``name``, ``titles``
       (a list or its JSON), ``date``, ``province`` (the meeting's) and optionally
       ``level``.
     :param existing: ids already in the database, ``{person_id: key}``; a key found
       there keeps its id.
-    :returns: the people, sorted by key, each with its appearances in input order.
+    :returns: the people, sorted by key, each with its appearances in date order.
     The result depends only on the set of appearances (not on their order).
     """
     existing = dict(existing or {})
-    by_name: dict[str, list[tuple[Mapping[str, Any], Anchor]]] = defaultdict(list)
-    anchors: dict[tuple, Anchor] = {}  # many appearances share titles and place
+    by_name: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for row in appearances:
-        titles = row.get("titles")
-        memo = (titles if isinstance(titles, (str, type(None))) else json.dumps(list(titles)),
-                row.get("province"), _is_post_merger(row.get("date")))
-        if memo not in anchors:
-            anchors[memo] = anchor_of(titles, row.get("province"), row.get("date"))
-        by_name[name_key(row["name"])].append((row, anchors[memo]))
+        by_name[name_key(row["name"])].append(row)
+    taken = dict(existing)
+    known = {key: pid for pid, key in existing.items()}
+    memo: dict[tuple, Anchor] = {}
+    people: list[Person] = []
+    for nkey in sorted(by_name, key=group_order):
+        found = resolve_name(nkey, by_name[nkey], memo)
+        assign_ids(found, known, taken)
+        people.extend(found)
+    return people
 
-    people: dict[str, Person] = {}
-    for nkey in sorted(by_name):
-        group = sorted(by_name[nkey], key=lambda item: _order(item[0]))
-        found: dict[str, Person] = {}
 
-        def get(anchor: str, tier: Optional[str], era: str) -> Person:
-            key = person_key(nkey, anchor, tier, era)
-            if key not in found:
-                found[key] = Person(key=key, name_key=nkey, anchor=anchor, tier=tier, era=era)
-            return found[key]
+def group_order(nkey: str) -> str:
+    """The sort key of a name group: in this order, the groups' person keys
+    (``name|anchor...``) come out in plain key order, which is the order new ids are
+    handed out in (so a clash between two names with the same slug is settled the same
+    way whether the groups are resolved together or one at a time). ``links.refresh_people``
+    has SQLite sort the officials rows by it."""
+    return nkey + "|"
 
-        # 1. central and pre-merger local anchors
-        for row, anchor in group:
-            if anchor.scope == CENTRAL:
-                get(CENTRAL, None, "pre2025").appearances.append(row)
-            elif anchor.scope == "local" and anchor.era == "pre2025":
-                get(anchor.province, anchor.tier, "pre2025").appearances.append(row)
-        # 2. post-merger local anchors: join the one person of a merged unit
-        for row, anchor in group:
-            if anchor.scope == "local" and anchor.era == "post2025":
-                _post_merger(nkey, found, get, anchor).appearances.append(row)
-        # 3. weak appearances
-        for row, anchor in group:
-            if anchor.scope == "weak":
-                _weak(found, get, anchor).appearances.append(row)
-        people.update(found)
 
-    # ids: existing keys keep theirs; new keys in key order
-    taken = {pid: key for pid, key in existing.items()}
-    by_key = {key: pid for pid, key in existing.items()}
-    for key in sorted(people):
-        person = people[key]
-        person.id = by_key.get(key) or person_id(key, taken)
-        taken[person.id] = key
-    return [people[key] for key in sorted(people)]
+def anchored(row: Mapping[str, Any], memo: Optional[dict[tuple, Anchor]] = None) -> Anchor:
+    """:func:`anchor_of` for one appearance; ``memo`` caches anchors by (titles, meeting
+    province, before/after the merger), which many appearances share."""
+    titles = row.get("titles")
+    if memo is None:
+        return anchor_of(titles, row.get("province"), row.get("date"))
+    key = (titles if isinstance(titles, (str, type(None))) else json.dumps(list(titles)),
+           row.get("province"), _is_post_merger(row.get("date")))
+    anchor = memo.get(key)
+    if anchor is None:
+        anchor = memo[key] = anchor_of(titles, row.get("province"), row.get("date"))
+    return anchor
+
+
+def resolve_name(nkey: str, rows: Iterable[Mapping[str, Any]],
+                 memo: Optional[dict[tuple, Anchor]] = None) -> list[Person]:
+    """The people among the appearances of one folded name (``name_key``): the rule in
+    the module docstring, steps 2-5. Identity never spans two names, so each name group
+    is resolved on its own. Ids are left empty (:func:`assign_ids`).
+
+    :returns: the people sorted by key, each with its appearances in date order.
+    """
+    group = sorted(((row, anchored(row, memo)) for row in rows), key=lambda item: _order(item[0]))
+    found: dict[str, Person] = {}
+
+    def get(anchor: str, tier: Optional[str], era: str) -> Person:
+        key = person_key(nkey, anchor, tier, era)
+        if key not in found:
+            found[key] = Person(key=key, name_key=nkey, anchor=anchor, tier=tier, era=era)
+        return found[key]
+
+    # 1. central and pre-merger local anchors
+    for row, anchor in group:
+        if anchor.scope == CENTRAL:
+            get(CENTRAL, None, "pre2025").appearances.append(row)
+        elif anchor.scope == "local" and anchor.era == "pre2025":
+            get(anchor.province, anchor.tier, "pre2025").appearances.append(row)
+    # 2. post-merger local anchors: join the one person of a merged unit
+    for row, anchor in group:
+        if anchor.scope == "local" and anchor.era == "post2025":
+            _post_merger(nkey, found, get, anchor).appearances.append(row)
+    # 3. weak appearances
+    for row, anchor in group:
+        if anchor.scope == "weak":
+            _weak(found, get, anchor).appearances.append(row)
+    return [found[key] for key in sorted(found)]
+
+
+def assign_ids(people: Iterable[Person], known: Mapping[str, str],
+               taken: MutableMapping[str, str]) -> None:
+    """Set ``Person.id``: a key in ``known`` (``{key: id}`` already stored) keeps its id,
+    a new key gets :func:`person_id`, suffixed when another key holds the plain id.
+    ``taken`` (``{id: key}``: the stored ids and those handed out so far) is shared across
+    name groups and updated here; call in :func:`group_order` of the groups, people in key
+    order, for the same ids as resolving everything at once."""
+    for person in people:
+        person.id = known.get(person.key) or person_id(person.key, taken)
+        taken[person.id] = person.key
 
 
 def _order(row: Mapping[str, Any]) -> tuple:

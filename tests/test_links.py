@@ -165,3 +165,76 @@ def test_province_id_of(province, date, expected):
     from pipeline.links import province_id_of
 
     assert province_id_of(province, date) == expected
+
+
+def test_ids_that_lost_their_merge_target_are_deleted(tmp_path):
+    """An id merged into a person who then loses all appearances goes with it (both rows
+    are deleted together: the merged one references the other)."""
+    with Store(tmp_path / "meetings.db") as store:
+        store.write(_article("bt", "2024-04-02", "Bến Tre", "Hồ Văn Năm", ["Phó Bí thư Tỉnh ủy"]))
+        store.write(_article("tv", "2024-05-02", "Trà Vinh", "Hồ Văn Năm", ["Phó Chủ tịch UBND tỉnh"]))
+        # two people in the units merged into Vĩnh Long: the post-merger one stands alone
+        store.write(_article("after", "2025-08-20", "Vĩnh Long", "Hồ Văn Năm", ["Bí thư Tỉnh ủy"]))
+        assert store.refresh_links()["people"] == 3
+        store.delete_article("tv")
+        counts = store.refresh_links()
+        assert (counts["people"], counts["merged"]) == (1, 1)
+        people = {row["id"]: row for row in store.db.table("people").rows}
+        assert set(people) == {"ho-van-nam--ben-tre", "ho-van-nam--vinh-long--2025"}
+        assert people["ho-van-nam--vinh-long--2025"]["merged_into"] == "ho-van-nam--ben-tre"
+        store.delete_article("bt")
+        store.delete_article("after")
+        assert store.refresh_links() == {"people": 0, "changed": 0, "merged": 0,
+                                         "meetings_linked": 0}
+        assert store.db.table("people").count == 0
+
+
+def _lam_articles():
+    return [
+        _article("lam", "2024-04-02", "Bến Tre", "Trần Thanh Lâm", ["Phó Bí thư Tỉnh ủy"]),
+        _article("lam-no-accent", "2024-05-02", "Bến Tre", "Trần Thanh Lam", ["Phó Chủ tịch UBND tỉnh"]),
+        _article("hung", "2024-05-03", "Trà Vinh", "Nguyễn Văn Hùng", ["Phó Chủ tịch UBND tỉnh"]),
+    ]
+
+
+@pytest.mark.parametrize("batch", [1, 2000])
+def test_names_with_one_slug_across_name_groups(tmp_path, monkeypatch, batch):
+    """Two names that differ only by accents are two groups: ids handed out to an earlier
+    group (written or not yet written) are taken for the later ones, and a stored id stays
+    with its key, whatever the batch size."""
+    from pipeline import links
+
+    monkeypatch.setattr(links, "BATCH", batch)
+    lam, lam2, hung = _lam_articles()
+    with Store(tmp_path / "together.db") as store:
+        for article in (lam, lam2, hung):
+            store.write(article)
+        store.refresh_links()
+        together = {r["person_key"]: r["id"] for r in store.db.table("people").rows}
+    assert together["trần thanh lam|Bến Tre"] == "tran-thanh-lam--ben-tre"  # lower key first
+    assert together["trần thanh lâm|Bến Tre"].startswith("tran-thanh-lam--ben-tre-")
+
+    with Store(tmp_path / "grown.db") as store:
+        store.write(lam)
+        store.refresh_links()
+        store.write(lam2)
+        store.write(hung)
+        store.refresh_links()
+        grown = {r["person_key"]: r["id"] for r in store.db.table("people").rows}
+        assert store.db.execute("pragma foreign_key_check").fetchall() == []
+    assert grown["trần thanh lâm|Bến Tre"] == "tran-thanh-lam--ben-tre"  # stored first: kept
+    assert grown["trần thanh lam|Bến Tre"].startswith("tran-thanh-lam--ben-tre-")
+
+
+def test_batch_size_does_not_change_the_result(tmp_path, monkeypatch):
+    from pipeline import links
+
+    results = []
+    for batch in (1, 2000):
+        monkeypatch.setattr(links, "BATCH", batch)
+        db = tmp_path / f"b{batch}.db"
+        counts = extract([CORPUS], db)
+        with Store(db) as store:
+            results.append((counts, list(store.db.query("select * from people order by id")),
+                            officials(db)))
+    assert results[0] == results[1]

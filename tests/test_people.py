@@ -182,3 +182,35 @@ def test_ids_are_stable_and_kept_for_known_keys():
 @pytest.mark.parametrize("titles", [None, "", "[]", []])
 def test_missing_titles_are_weak(titles):
     assert anchor_of(titles, "Bến Tre").scope == "weak"
+
+
+def test_resolving_one_name_at_a_time_gives_the_same_people():
+    from pipeline.people import assign_ids, group_order, name_key, resolve_name
+
+    rows = [
+        appearance("Trần Thanh Lâm", ["Bí thư Tỉnh ủy"], "Bến Tre", "2025-01-08", "lam-bt"),
+        appearance("Trần Thanh Lâm", ["Phó Bí thư Tỉnh ủy"], "Vĩnh Long", "2025-08-20", "lam-vl"),
+        appearance("Trần Thanh Lam", ["Phó Chủ tịch UBND tỉnh"], "Bến Tre", "2024-05-01", "lam2"),
+        appearance("Trần Thanh", ["Thường trực Ban Bí thư"], None, "2024-05-01", "short"),
+        appearance("Trần Thanh Lâm.", ["Giám đốc Sở Nội vụ tỉnh"], "Bến Tre", "2024-07-01", "dot"),
+    ]
+    existing = {"tran-thanh-lam--ben-tre-legacy": person_key("Trần Thanh Lâm", "Bến Tre")}
+    whole = resolve(rows, existing)
+    # streamed as links.refresh_people does: groups in group_order, shared id maps
+    known = {key: pid for pid, key in existing.items()}
+    taken = dict(existing)
+    streamed = []
+    names = sorted({name_key(r["name"]) for r in rows}, key=group_order)
+    for nkey in names:
+        people = resolve_name(nkey, [r for r in rows if name_key(r["name"]) == nkey])
+        assert all(p.id == "" for p in people)
+        assign_ids(people, known, taken)
+        streamed.extend(people)
+    assert [(p.key, p.id) for p in streamed] == [(p.key, p.id) for p in whole]
+    assert groups(streamed) == groups(whole)
+    # group order is key order: a new key's plain id goes to the lower key
+    assert [p.key for p in whole] == sorted(p.key for p in whole)
+    ids = {p.key.split("|")[0]: p.id for p in whole if p.key.endswith("|Bến Tre")}
+    assert ids["trần thanh lâm"] == "tran-thanh-lam--ben-tre-legacy"  # stored: kept
+    assert ids["trần thanh lam"] == "tran-thanh-lam--ben-tre"  # first new key
+    assert ids["trần thanh lâm."].startswith("tran-thanh-lam--ben-tre-")  # clash: suffix
