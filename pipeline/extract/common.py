@@ -11,10 +11,6 @@ def evidence(doc: Doc, start: int, end: int) -> Evidence:
     return Evidence(sentence=sentence.text if sentence else doc.text[start:end], start=start, end=end)
 
 
-def is_capitalised(word: str) -> bool:
-    return bool(word) and word[0].isupper()
-
-
 def capitalised_run(s: str) -> str | None:
     """The leading words of `s` that start with a capital letter ("Ban Bí thư" stops at
     the first lower-case word unless it is the second syllable of a known body)."""

@@ -36,8 +36,8 @@ def documents(doc: Doc) -> list[Document]:
     text = doc.text
     for m in CITATION.finditer(text):
         numbers = [n for n in re.split(r"\s*(?:,|và)\s*", m["nums"]) if n]
-        if not any(re.search(r"[-/]", n) for n in numbers) and not _bare_number_ok(m["type"], numbers):
-            continue
+        if not any(re.search(r"[-/]", n) for n in numbers) and any(_is_year(n) for n in numbers):
+            continue  # "Kế hoạch 2024": a bare number that is a year names no document
         tail = text[m.end(): m.end() + 160].split("\n")[0]
         after = AFTER.match(tail)
         date = _date(after["d"]) if after and after["d"] else None
@@ -58,11 +58,6 @@ def documents(doc: Doc) -> list[Document]:
     # already cited in full.
     full = [k for k in found if not k.isdigit()]
     return [d for k, d in found.items() if not (k.isdigit() and any(re.match(rf"{k}[-/]", f) for f in full))]
-
-
-def _bare_number_ok(kind: str, numbers: list[str]) -> bool:
-    """A bare number ("Đề án 1366", "kết luận 66") is a document, a year is not."""
-    return all(not _is_year(n) for n in numbers)
 
 
 def _is_year(number: str) -> bool:

@@ -22,14 +22,14 @@ NOT_VENUE = re.compile(r"điểm cầu\s*$", re.I)
 
 
 def outlet(doc: Doc) -> tuple[str | None, str | None]:
-    """(source, province implied by the outlet) from a domain or a short tag in the text."""
+    """(source, province implied by the outlet): a known domain, else a known or printed
+    short tag ("(PLVN) -", "BBK -"), else any domain the story prints."""
     text = doc.text
-    for m in DOMAIN.finditer(text):
-        before = text[max(0, m.start() - 40): m.start()]
-        if re.search(r"Ảnh\s*:[^\n]*$", before):
-            continue  # a photo credit names the photographer's paper, not this one
-        hit = province_of_outlet(m.group(1))
-        domain = m.group(1).lower().removeprefix("www.")
+    # A photo credit ("Ảnh: X/qdnd.vn") names the photographer's paper, not this one.
+    domains = [m.group(1).lower().removeprefix("www.") for m in DOMAIN.finditer(text)
+               if not re.search(r"Ảnh\s*:[^\n]*$", text[max(0, m.start() - 40): m.start()])]
+    for domain in domains:
+        hit = province_of_outlet(domain)
         if hit:
             return domain, hit[1]
     for m in TAG.finditer(text):
@@ -39,11 +39,7 @@ def outlet(doc: Doc) -> tuple[str | None, str | None]:
             return hit[0] or tag, hit[1]
         if m.group(1) and len(tag.split()) <= 3:
             return tag, None
-    for m in DOMAIN.finditer(text):
-        before = text[max(0, m.start() - 40): m.start()]
-        if not re.search(r"Ảnh\s*:[^\n]*$", before):
-            return m.group(1).lower().removeprefix("www."), None
-    return None, None
+    return (domains[0], None) if domains else (None, None)
 
 
 def lead_sentence(doc: Doc, date_offset: int | None) -> Sentence | None:
