@@ -33,7 +33,7 @@ eval: $(STAMP)
 	$(PY) -m pipeline evaluate --gold $(SHARED)/gold --pred outputs/eval.jsonl
 
 bench: $(STAMP)
-	$(PY) -m pipeline.bench --shared $(SHARED) --articles 10000 --json outputs/bench.json
+	$(PY) -m tools.bench --shared $(SHARED) --articles 10000 --json outputs/bench.json
 
 clean:
 	rm -rf outputs/*.db outputs/*.db-wal outputs/*.db-shm outputs/*.jsonl

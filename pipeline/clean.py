@@ -6,28 +6,24 @@ publication date and the outlet from them), and without the site's menus, counte
 share/print widgets, banner slogans and the related-article teasers that follow the story.
 
 HTML goes through trafilatura first (main text and metadata); its output, like every plain
-text, then goes through the same line rules. The rules are data, in ``models/chrome.json``
-(see ``models/README.md``): a new widget label is a line there, not a code change.
+text, then goes through the same line rules. The rules are data, in ``rules/chrome.json``
+(its source is in ``models/README.md``): a new widget label is a line there, not a code change.
 """
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import rules as rule_files
 from .ingest import RawArticle, normalize_text
-
-CHROME_RULES_PATH = Path(__file__).resolve().parents[1] / "models" / "chrome.json"
+from .text import nfc
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DIGIT = re.compile(r"\d")
 _CRAWLER_DATE = re.compile(r"^date\s+\d{4}-\d{2}(-\d{2})?\b")
 _DATE_OR_TIME = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}([/.\-]\d{2,4})?\b|\b\d{1,2}:\d{2}\b")
-_CAPTION = re.compile(r"\(?\bẢnh\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,7 +44,7 @@ class Story:
 
 @dataclass(frozen=True)
 class ChromeRules:
-    """``models/chrome.json``, compiled."""
+    """``rules/chrome.json``, compiled."""
 
     teaser_markers: frozenset[str]
     chrome_lines: tuple[re.Pattern[str], ...]
@@ -58,6 +54,7 @@ class ChromeRules:
     menu_min_run: int
     menu_sentence_punctuation: str
     story_min_words: int
+    photo_credit: re.Pattern[str]
 
     def is_teaser_marker(self, line: str) -> bool:
         key = line.strip().rstrip(":").strip().casefold()
@@ -89,30 +86,27 @@ class ChromeRules:
         return len(line.split()) >= self.story_min_words
 
 
-def load_chrome_rules(path: str | Path | None = None) -> ChromeRules:
-    """The chrome rules from ``path`` (default ``models/chrome.json``), read once per path."""
-    return _load_rules(str(path or CHROME_RULES_PATH))
+def load_chrome_rules(chrome: rule_files.Chrome | None = None) -> ChromeRules:
+    """The chrome rules compiled (by default ``rules/chrome.json``, compiled once)."""
+    return _compile(chrome) if chrome is not None else _default_rules()
 
 
-@lru_cache(maxsize=4)
-def _load_rules(path: str) -> ChromeRules:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    banner = data.get("banner", {})
-    menu = data.get("menu", {})
+@lru_cache(maxsize=1)
+def _default_rules() -> ChromeRules:
+    return _compile(rule_files.Rules.default().chrome)
+
+
+def _compile(data: rule_files.Chrome) -> ChromeRules:
     return ChromeRules(
-        teaser_markers=frozenset(
-            unicodedata.normalize("NFC", m).strip().rstrip(":").strip().casefold()
-            for m in data["teaser_markers"]
-        ),
-        chrome_lines=tuple(
-            re.compile(unicodedata.normalize("NFC", p), re.IGNORECASE) for p in data["chrome_lines"]
-        ),
-        banner_min_words=int(banner.get("min_words", 4)),
-        banner_min_upper_share=float(banner.get("min_upper_share", 0.9)),
-        menu_max_words=int(menu.get("max_words", 4)),
-        menu_min_run=int(menu.get("min_run", 3)),
-        menu_sentence_punctuation=str(menu.get("sentence_punctuation", ".!?:;")),
-        story_min_words=int(data.get("story_min_words", 6)),
+        teaser_markers=frozenset(nfc(m).strip().rstrip(":").strip().casefold() for m in data.teaser_markers),
+        chrome_lines=tuple(re.compile(nfc(p), re.IGNORECASE) for p in data.chrome_lines),
+        banner_min_words=data.banner.min_words,
+        banner_min_upper_share=data.banner.min_upper_share,
+        menu_max_words=data.menu.max_words,
+        menu_min_run=data.menu.min_run,
+        menu_sentence_punctuation=data.menu.sentence_punctuation,
+        story_min_words=data.story_min_words,
+        photo_credit=re.compile(rf"\(?\b{re.escape(data.photo_credit)}\s*:", re.IGNORECASE),
     )
 
 
@@ -224,6 +218,7 @@ def guess_title(text: str) -> str | None:
     over; a crawler's ``date YYYY-MM[-DD]`` prefix is looked behind. When the page starts with
     the lead paragraph (a long line ending in a full stop) there is no headline: ``None``.
     """
+    caption = load_chrome_rules().photo_credit
     for line in text.split("\n")[:4]:
         line = line.strip()
         meta = _CRAWLER_DATE.match(line)
@@ -234,7 +229,7 @@ def guess_title(text: str) -> str | None:
             continue
         if len(words) <= 12 and (_DATE_OR_TIME.search(line) or _DIGIT.match(line)):
             continue
-        if _CAPTION.search(line):
+        if caption.search(line):
             continue
         if len(words) > 40 or (line.endswith(".") and not line.endswith("..")):
             return None

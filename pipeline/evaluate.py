@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union
 
-from .gazetteer import fold
+from .text import fold
 
 # ---------------------------------------------------------------------------------------------
 # The comparison key for strings

@@ -2,15 +2,20 @@
 
 underthesea is imported once per process (on first use); its bundled CRF models are the
 only ones used, nothing is downloaded. A `Doc` keeps every sentence with its character
-span in the story, so each extractor can cite its evidence by offsets; words and tags
-are computed per sentence on first access, so an extractor that never looks at a
-sentence's tags does not pay for them.
+span in the story, so each extractor can cite its evidence by offsets, and the spans and
+facts the extraction chain finds (``Doc.spans``, ``Doc.facts``); words and tags are computed
+per sentence on first access, so an extractor that never looks at a sentence's tags does
+not pay for them.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Any
+
+from .schema import Span
 
 
 @lru_cache(maxsize=1)
@@ -28,7 +33,7 @@ def pos_tag(text: str) -> list[tuple[str, str]]:
     makes it quadratic in the sentence's length and most of the pipeline's time. Here the
     templates are parsed once and every feature string is built exactly as underthesea
     builds it (its own feature functions are used), then fed to underthesea's own model.
-    ``tests/test_nlp.py`` checks the tags are identical on every sentence of the corpus.
+    ``tests/test_nlp_pos.py`` checks the tags are identical on every sentence of the corpus.
     """
     tagger = _fast_pos_tagger()
     if tagger is None:
@@ -123,14 +128,38 @@ class Sentence:
 
 @dataclass
 class Doc:
+    """A story's sentences, the spans found in it, and the facts found so far.
+
+    ``spans`` is every component's output as spans, in the order added; ``facts`` holds
+    the values the chain assigns by name (``"published"``, ``"officials"``, ...), which later
+    components read (``extract.COMPONENTS`` declares who assigns and who requires what)."""
+
     text: str
     sentences: list[Sentence] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    _starts: list[int] = field(default_factory=list, repr=False)
 
     def sentence_at(self, offset: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= offset < s.end:
-                return s
+        """The sentence holding ``offset`` (a binary search: sentences are in order)."""
+        if len(self._starts) != len(self.sentences):
+            self._starts = [s.start for s in self.sentences]
+        i = bisect_right(self._starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i].end:
+            return self.sentences[i]
         return None
+
+    def add_span(self, kind: str, start: int, end: int, label: str = "",
+                 fact: int | None = None) -> Span:
+        span = Span(kind, start, end, label, fact)
+        self.spans.append(span)
+        return span
+
+    def spans_of(self, kind: str, start: int = 0, end: int | None = None) -> list[Span]:
+        """The spans of one kind that start within [start, end), in text order."""
+        stop = len(self.text) if end is None else end
+        return sorted((s for s in self.spans if s.kind == kind and start <= s.start < stop),
+                      key=lambda s: (s.start, s.end))
 
     def to_spacy(self):
         """The same sentences as a spaCy `Doc` (words, POS in `tag_`, sentence starts),

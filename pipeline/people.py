@@ -54,32 +54,46 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, MutableMapping, Optional
 
 from . import gazetteer
-from .gazetteer import MERGER_DATE, fold
+from .rules import Rules
+from .text import B, E, alternation, fold, nfc, strip_accents
 
 CENTRAL = "central"
 UNKNOWN = "unknown"
 TIER_PROVINCE = "province"
 TIER_LOCAL = "local"
 
-# Markers over folded titles (fold: lower case, old-style tone placement).
-_PROVINCE_MARKERS = re.compile(
-    r"(?<!\w)(?:tỉnh|tỉnh ủy|tu|hđnd tỉnh|ubnd tỉnh|ubmttq tỉnh)(?!\w)"
-)
-_CITY_MARKERS = re.compile(r"(?<!\w)(?:thành ủy|thành phố|tp\.?)(?!\w)")
-_LOCAL_MARKERS = re.compile(
-    r"(?<!\w)(?:huyện|huyện ủy|quận|quận ủy|thị xã|thị ủy|thị trấn|phường|xã(?!\s+hội))(?!\w)"
-)
-_CENTRAL_MARKERS = re.compile(
-    r"(?<!\w)(?:trung ương|tw|bộ chính trị|ban bí thư|quốc hội|chính phủ|thủ tướng|"
-    r"chủ tịch nước|bộ trưởng|thứ trưởng|việt nam)(?!\w)"
-)
-_FORMER = re.compile(r"^\s*(?:nguyên|cựu)(?!\w)")
+
+class _Markers:
+    """The body words of ``rules/people.json``, matched in folded titles."""
+
+    def __init__(self, rules: Rules):
+        r = rules.people
+
+        def words(items, not_before=None):
+            alts = [re.escape(w) + (rf"(?!\s+(?:{alternation(not_before[w])}))" if not_before and w in not_before else "")
+                    for w in sorted({fold(x) for x in items}, key=lambda w: (-len(w), w))]
+            return re.compile(rf"{B}(?:{'|'.join(alts)}){E}")
+
+        self.province = words(r.province_markers)
+        self.city = words(r.city_markers)
+        self.local = words(r.local_markers, r.local_not_before)
+        self.central = words(r.central_markers)
+        self.former = re.compile(rf"^\s*(?:{alternation(r.former)}){E}")
+
+
+_MARKERS: _Markers | None = None
+
+
+def _markers() -> _Markers:
+    global _MARKERS
+    if _MARKERS is None:
+        _MARKERS = _Markers(Rules.default())
+    return _MARKERS
 
 
 @dataclass(frozen=True)
@@ -130,27 +144,14 @@ def _titles(value: Any) -> list[str]:
     return [str(t) for t in value]
 
 
-def _is_post_merger(date: Optional[str]) -> bool:
-    return bool(date) and str(date)[:10] >= MERGER_DATE.isoformat()
+_is_post_merger = gazetteer.is_post_merger
 
 
 def _province_on(name: Optional[str], date: Optional[str]) -> tuple[Optional[str], str]:
-    """(canonical province, era) for a province as printed around a date: pre-2025 names
-    before the merger (Huế → Thừa Thiên Huế), post-2025 names from 1 July 2025."""
-    if not name:
-        return None, "pre2025"
-    canonical = gazetteer.canonical(name)
-    if canonical is None:
-        return None, "pre2025"
-    if _is_post_merger(date):
-        return gazetteer.successor(canonical) or canonical, "post2025"
-    if gazetteer.province_info(canonical, "pre2025") is not None:
-        return canonical, "pre2025"
-    post = gazetteer.province_info(canonical, "post2025") or {}
-    preds = post.get("predecessors") or []
-    if len(preds) == 1:
-        return preds[0], "pre2025"
-    return canonical, "post2025"
+    """(province, era) of the unit a province as printed names on a date
+    (``gazetteer.unit_on``)."""
+    unit = gazetteer.unit_on(name, date)
+    return (unit["name"], unit["era"]) if unit else (None, "pre2025")
 
 
 def _predecessors(post_name: str) -> list[str]:
@@ -174,7 +175,8 @@ def anchor_of(titles: Iterable[str] | str | None, province: Optional[str],
     >>> anchor_of([], "Bến Tre").scope
     'weak'
     """
-    current = [t for t in _titles(titles) if not _FORMER.match(fold(t))]
+    markers = _markers()
+    current = [t for t in _titles(titles) if not markers.former.match(fold(t))]
     folded = [fold(t) for t in current]
     named = None
     for title in current:
@@ -182,9 +184,9 @@ def anchor_of(titles: Iterable[str] | str | None, province: Optional[str],
         if found:
             named = found[0].name
             break
-    has_province = named is not None or any(_PROVINCE_MARKERS.search(t) for t in folded)
-    has_city = any(_CITY_MARKERS.search(t) for t in folded)
-    has_local = any(_LOCAL_MARKERS.search(t) for t in folded)
+    has_province = named is not None or any(markers.province.search(t) for t in folded)
+    has_city = any(markers.city.search(t) for t in folded)
+    has_local = any(markers.local.search(t) for t in folded)
     where, era = _province_on(named or province, date)
     if has_province or has_city or has_local:
         if where is None:
@@ -194,17 +196,13 @@ def anchor_of(titles: Iterable[str] | str | None, province: Optional[str],
         if named is not None and not has_local and not has_city:
             tier = TIER_PROVINCE
         return Anchor("local", where, tier, era)
-    if any(_CENTRAL_MARKERS.search(t) for t in folded):
+    if any(markers.central.search(t) for t in folded):
         return Anchor(CENTRAL)
     return Anchor("weak", where, None, era)
 
 
 def _slug(text: str) -> str:
-    text = fold(text).replace("đ", "d")
-    text = "".join(
-        c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
-    )
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+    return re.sub(r"[^a-z0-9]+", "-", strip_accents(fold(text))).strip("-") or "x"
 
 
 def person_key(name: str, anchor: str, tier: Optional[str] = None, era: str = "pre2025") -> str:
@@ -375,9 +373,9 @@ def _same_place(person: Person, anchor: Anchor) -> bool:
 def person_row(person: Person) -> dict[str, Any]:
     """The ``people`` row of a resolved person (without ``merged_into``)."""
     rows = sorted(person.appearances, key=_order)
-    names = Counter(gazetteer.nfc(r["name"]) for r in rows)
+    names = Counter(nfc(r["name"]) for r in rows)
     # the most printed form; ties go to the latest printed
-    last_index = {gazetteer.nfc(r["name"]): i for i, r in enumerate(rows)}
+    last_index = {nfc(r["name"]): i for i, r in enumerate(rows)}
     name = max(names, key=lambda n: (names[n], last_index[n]))
     dated = [r for r in rows if r.get("date")]
     titled = [r for r in rows if _titles(r.get("titles"))]

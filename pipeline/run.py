@@ -1,8 +1,8 @@
 """Extract a corpus, incrementally: ingest → (skip unchanged) → clean + extract → store.
 
 This process reads the inputs (``ingest.iter_articles`` is a generator) and is the one
-writer; cleaning and extraction run in an engine (``parallel``: this process or ``-j N``
-local workers; ``distributed``: a dask cluster). At every step only a bounded number of
+writer; cleaning and extraction run in an engine (``engines``: this process, ``-j N``
+local workers, or a dask cluster). At every step only a bounded number of
 articles is held: ``engine.max_pending`` batches in flight and one write batch, so memory
 does not grow with the corpus.
 
@@ -23,6 +23,7 @@ file, recorded in the `errors` table, and the run goes on.
 """
 from __future__ import annotations
 
+import enum
 import os
 import sys
 import time
@@ -34,10 +35,10 @@ from tempfile import TemporaryDirectory
 from typing import Iterable, Iterator, TextIO
 
 from .ingest import IngestError, RawArticle, count_articles, iter_articles
-from .parallel import open_engine
+from .engines import open_engine
 from .progress import Progress
 from .store import Store
-from .worker import content_hash, rules_fingerprint
+from .worker import Extracted, Outcome, content_hash, rules_fingerprint
 
 WRITE_BATCH = 50
 """Articles per write transaction."""
@@ -65,12 +66,27 @@ class Summary:
                 f"{self.errors} errors{pruned} in {self.seconds:.1f} s ({rate:.1f} articles/s)")
 
 
+class Step(enum.Enum):
+    """What a run does with one input."""
+
+    EXTRACT = "extract"
+    SKIP = "skip"  # unchanged since the last run
+    ERROR = "error"  # refused by ingest
+
+
+class Stored(enum.Enum):
+    """What became of one input in the database."""
+
+    STORED = "stored"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+
 @dataclass
 class Entry:
-    """One input on its way through the run: ``extract``, ``skip`` (unchanged) or
-    ``error`` (refused by ingest)."""
+    """One input on its way through the run."""
 
-    kind: str
+    kind: Step
     id: str | None
     path: str | None
     line: int | None
@@ -148,7 +164,7 @@ def _extract(items: Iterable[RawArticle | IngestError], store: Store, engine, wr
             entries, future = pending.popleft()
             results = iter(future.result() if future is not None else ())
             for entry in entries:
-                writer.add(entry, next(results) if entry.kind == "extract" else None)
+                writer.add(entry, next(results) if entry.kind is Step.EXTRACT else None)
 
     entries: list[Entry] = []
     raws: list[RawArticle] = []
@@ -173,20 +189,20 @@ def _entries(items: Iterable[RawArticle | IngestError], store: Store,
     fingerprint = rules_fingerprint()
     for item in items:
         if isinstance(item, IngestError):
-            yield Entry("error", item.id, item.path, item.line, message=str(item)), None
+            yield Entry(Step.ERROR, item.id, item.path, item.line, message=str(item)), None
             continue
         try:
             digest = content_hash(item, fingerprint)
             stored = store.stored_hash(item.id)
             in_flight[item.id] += 1
             if stored == digest and in_flight[item.id] == 1 and not store.seen(item.id):
-                yield Entry("skip", item.id, item.path, item.line), None
+                yield Entry(Step.SKIP, item.id, item.path, item.line), None
             else:
-                yield Entry("extract", item.id, item.path, item.line, hash=digest,
+                yield Entry(Step.EXTRACT, item.id, item.path, item.line, hash=digest,
                             new=stored is None), item
         except Exception as exc:  # e.g. an id SQLite cannot take
             where = f"{item.path}:{item.line}" if item.line else item.path
-            yield Entry("error", item.id, item.path, item.line,
+            yield Entry(Step.ERROR, item.id, item.path, item.line,
                         message=f"{where}: cannot read: {type(exc).__name__}: {exc}"), None
 
 
@@ -199,10 +215,10 @@ class _Writer:
     def __init__(self, store: Store, summary: Summary, progress: Progress, in_flight: Counter[str]):
         self.store, self.summary, self.progress = store, summary, progress
         self.in_flight = in_flight
-        self.buffer: list[tuple[Entry, tuple | None]] = []
+        self.buffer: list[tuple[Entry, Outcome | None]] = []
         self.last_path: str | None = None
 
-    def add(self, entry: Entry, result: tuple | None) -> None:
+    def add(self, entry: Entry, result: Outcome | None) -> None:
         self.buffer.append((entry, result))
         if len(self.buffer) >= WRITE_BATCH:
             self.flush()
@@ -224,56 +240,54 @@ class _Writer:
                     with self.store.db.atomic():
                         outcomes.append(self._store(entry, result))
                 except Exception as exc:
-                    outcomes.append(("error", _safe(f"{entry.where}: cannot store: "
-                                                    f"{type(exc).__name__}: {exc}")))
+                    outcomes.append((Stored.ERROR, _safe(f"{entry.where}: cannot store: "
+                                                         f"{type(exc).__name__}: {exc}")))
             with self.store.db.atomic():  # met, stored or not: --prune must keep them
                 self.store.mark_seen([e.id for e, _ in self.buffer], [e.path for e, _ in self.buffer])
         for entry, _ in self.buffer:
-            if entry.kind != "error" and entry.id in self.in_flight:
+            if entry.kind is not Step.ERROR and entry.id in self.in_flight:
                 self.in_flight[entry.id] -= 1
                 if self.in_flight[entry.id] <= 0:
                     del self.in_flight[entry.id]
         self.buffer = []
         errors = 0
         for outcome, message in outcomes:
-            if outcome == "error":
+            if outcome is Stored.ERROR:
                 errors += 1
                 self.progress.message(f"error: {message}")
-            elif outcome == "unchanged":
+            elif outcome is Stored.UNCHANGED:
                 self.summary.unchanged += 1
             else:
                 self.summary.articles += 1
         self.summary.errors += errors
         self.progress.update(len(outcomes), errors)
 
-    def _store(self, entry: Entry, result: tuple | None) -> tuple[str, str | None]:
+    def _store(self, entry: Entry, result: Outcome | None) -> tuple[Stored, str | None]:
         store = self.store
         if entry.path != self.last_path:
             self.last_path = entry.path
             if entry.path is not None:
                 store.clear_path_errors(entry.path)
-        if entry.kind == "skip":
-            return ("unchanged", None)
-        if entry.kind == "error":
+        if entry.kind is Step.SKIP:
+            return (Stored.UNCHANGED, None)
+        if entry.kind is Step.ERROR:
             return self._error(entry, entry.message or "refused")
-        status, *rest = result
-        if status != "ok":
-            return self._error(entry, f"{entry.where}: {rest[0]}")
-        rows, record = rest
+        if not isinstance(result, Extracted):
+            return self._error(entry, f"{entry.where}: {result.message}")
         try:
-            store.write_rows(rows, record, content_hash=entry.hash, clear_errors=False,
+            store.write_rows(result.rows, result.record, content_hash=entry.hash, clear_errors=False,
                              new=entry.new)
         except Exception as exc:
             if not store.db.conn.in_transaction:
                 raise  # the whole batch is lost: flush retries it article by article
             return self._error(entry, f"{entry.where}: cannot store: {type(exc).__name__}: {exc}")
-        return ("stored", None)
+        return (Stored.STORED, None)
 
-    def _error(self, entry: Entry, message: str) -> tuple[str, str]:
+    def _error(self, entry: Entry, message: str) -> tuple[Stored, str]:
         message = _safe(message)
         self.store.write_error(entry.path and _safe(entry.path), message, line=entry.line,
                                article_id=entry.id and _safe(entry.id))
-        return ("error", message)
+        return (Stored.ERROR, message)
 
 
 def _safe(text: str) -> str:

@@ -5,14 +5,31 @@ extra fields (evidence, offsets, normalised forms) which the scorer ignores.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Level = Literal["central", "province", "district", "commune"]
 Role = Literal["chair", "attendee", "speaker", "mentioned"]
+ROLE_ORDER = {"chair": 0, "attendee": 1, "speaker": 2, "mentioned": 3}
+"""GOLD.md's precedence: one role per person, the first that applies in this order."""
 CountKind = Literal["total", "new", "dissolved", "merged", "other"]
 TimeOfDay = Literal["sáng", "chiều", "tối"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the story that a component found, in the spirit of spaCy's ``Span`` in
+    ``Doc.spans``: its ``kind`` ("date", "official", "title", "directive", ...), character
+    offsets into the story, a ``label`` (the value read from it) and ``fact``, the index of
+    the fact it belongs to in its list (``officials[fact]``), None for the meeting's own."""
+
+    kind: str
+    start: int
+    end: int
+    label: str = ""
+    fact: Optional[int] = None
 
 
 class Evidence(BaseModel):
@@ -77,8 +94,10 @@ class Article(BaseModel):
     association_counts: list[AssociationCount] = []
     documents: list[Document] = []
     directives: list[Directive] = []
-    # Extras: provenance of the record.
+    # Extras: provenance of the record, and its evidence layer (the cleaned text and the
+    # spans found in it), which the database keeps but the JSON record leaves out.
     path: Optional[str] = None
     url: Optional[str] = None
     title: Optional[str] = None
     text: Optional[str] = None
+    spans: list[Span] = []

@@ -2,16 +2,17 @@
 
 It runs in whichever process the engine chooses (this one, a local worker process, a
 dask worker on another machine) and touches no file and no database: a task is a
-``RawArticle``, a result is the article's rows (``store.article_rows``) and JSON record,
-or the error message. The parent process, the one writer, stores the results.
+``RawArticle``, its outcome is ``Extracted`` (the article's rows, ``store.article_rows``,
+and its JSON record) or ``Failed`` (the message). The parent process, the one writer,
+stores the outcomes.
 
 Also here: the content hash that lets a re-run skip an unchanged input.
 
 ``PIPELINE_VERSION``
     Bump it whenever the extraction changes in a way the hash cannot see (code outside the
     files listed in ``RULE_FILES``, a different underthesea model): the next run then
-    re-extracts every article. Edits to ``models/*.json`` and to the extraction modules
-    change the hash by themselves.
+    re-extracts every article. Edits to the rule files (``pipeline/rules/*.json``) and to
+    the extraction modules change the hash by themselves.
 """
 from __future__ import annotations
 
@@ -19,29 +20,48 @@ import hashlib
 import os
 import threading
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Union
 
 from .ingest import RawArticle
 
 PIPELINE_VERSION = "2"
 
 _PACKAGE = Path(__file__).resolve().parent
-_MODELS = _PACKAGE.parent / "models"
-RULE_FILES = ("clean.py", "nlp.py", "gazetteer.py", "schema.py", "resources.py", "extract/*.py")
+RULE_FILES = ("clean.py", "nlp.py", "text.py", "schema.py", "gazetteer/*.py", "rules/*.py",
+              "rules/*.json", "extract/*.py", "store/rows.py", "store/tables.py")
+"""What decides an article's rows, relative to the package (hashed by ``rules_fingerprint``)."""
 
-Result = tuple  # ("ok", rows, record) | ("failed", message)
+
+@dataclass(frozen=True)
+class Extracted:
+    """An article's rows per table (``store.article_rows``) and its JSON record."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    record: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Why an article could not be extracted (one line)."""
+
+    message: str
+
+
+Outcome = Union[Extracted, Failed]
 
 
 @lru_cache(maxsize=1)
 def rules_fingerprint() -> str:
     """A digest of everything that decides an article's facts: ``PIPELINE_VERSION``, the
-    extraction modules, ``models/*.json`` and underthesea's version."""
+    extraction modules, the rule files and underthesea's version."""
     digest = hashlib.sha256(f"pipeline {PIPELINE_VERSION}\0".encode())
     files = [f for pattern in RULE_FILES for f in sorted(_PACKAGE.glob(pattern))]
-    files += sorted(_MODELS.glob("*.json"))
     for file in files:
-        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+        name = file.relative_to(_PACKAGE).as_posix()
+        digest.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
     try:
         from importlib.metadata import version
 
@@ -65,20 +85,20 @@ def content_hash(raw: RawArticle, fingerprint: str | None = None) -> str:
     return digest.hexdigest()
 
 
-def extract_one(raw: RawArticle) -> Result:
-    """Clean and extract one article; an exception becomes a ``("failed", message)``."""
+def extract_one(raw: RawArticle) -> Outcome:
+    """Clean and extract one article; an exception becomes ``Failed``."""
     from .clean import clean_story
     from .extract import extract
-    from .store import article_record, article_rows
+    from .store.rows import article_record, article_rows
 
     try:
         article = extract(clean_story(raw))
-        return ("ok", article_rows(article), article_record(article))
+        return Extracted(article_rows(article), article_record(article))
     except Exception as exc:  # one article's failure must not stop the run
-        return ("failed", f"extraction failed: {type(exc).__name__}: {exc}")
+        return Failed(f"extraction failed: {type(exc).__name__}: {exc}")
 
 
-def extract_batch(raws: list[RawArticle]) -> list[Result]:
+def extract_batch(raws: list[RawArticle]) -> list[Outcome]:
     """``extract_one`` over a batch (the unit sent to a worker)."""
     return [extract_one(raw) for raw in raws]
 

@@ -5,7 +5,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from pipeline import bench
+from tools import bench
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -1,12 +1,12 @@
 """Tests for pipeline.clean: the story without the page's chrome."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from pipeline.clean import CHROME_RULES_PATH, Story, clean_story, clean_text, guess_title, load_chrome_rules
+from pipeline import rules as rule_files
+from pipeline.clean import Story, clean_story, clean_text, guess_title, load_chrome_rules
 from pipeline.ingest import IngestError, RawArticle, iter_articles
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -342,7 +342,7 @@ def test_html_garbage_does_not_raise() -> None:
 
 
 def test_rules_file_shape() -> None:
-    data = json.loads(CHROME_RULES_PATH.read_text(encoding="utf-8"))
+    data = rule_files.read("chrome.json")
     assert data["_source"]
     assert isinstance(data["teaser_markers"], list) and "Đọc thêm" in data["teaser_markers"]
     assert isinstance(data["chrome_lines"], list) and data["chrome_lines"]

@@ -330,10 +330,10 @@ def test_evaluate_command_prints_table(tmp_path: Path):
     pred = tmp_path / "pred.jsonl"
     ex = cli("extract", str(seeds), str(dev), "--db", str(tmp_path / "e.db"), "--jsonl", str(pred))
     assert ex.returncode == 0, ex.stderr
-    proc = cli("evaluate", "--gold", str(gold), "--pred", str(pred))
+    proc = cli("evaluate", "--gold", str(gold), "--pred", str(pred), "--ids-from", str(dev))
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    n_gold = len(list(gold.glob("*.json")))
-    assert f"{n_gold} scored, 0 without prediction" in proc.stdout
+    n_dev = len(list(dev.glob("*.txt")))
+    assert f"{n_dev} scored, 0 without prediction" in proc.stdout
     for name in ("meeting.date", "meeting.province", "officials", "documents", "directives"):
         assert any(line.split()[:1] == [name] for line in lines), f"{name} row missing:\n{proc.stdout}"

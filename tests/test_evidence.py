@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from pipeline.datasette import METADATA, PLUGINS_DIR, TEMPLATES_DIR, serve_args, url
-from pipeline.datasette.evidence import Span, facts_spans, find_date, nest, plain_text
-from pipeline.schema import Article, Directive, Evidence, Meeting, Official
+from pipeline.datasette.evidence import Highlight, highlights, nest, plain_text
+from pipeline.schema import Article, Directive, Evidence, Meeting, Official, Span
 from pipeline.store import Store
 
 TEXT = ("Chiều 8-1-2025, Phó Bí thư Tỉnh ủy Trần Thanh Lâm chủ trì buổi làm việc tại Bến Tre. "
@@ -25,6 +25,11 @@ def ev(text, part, occurrence=0):
     return Evidence(sentence=part, start=start, end=start + len(part))
 
 
+def span(kind, part, fact=None, occurrence=0, label=""):
+    e = ev(TEXT, part, occurrence)
+    return Span(kind, e.start, e.end, label or part, fact)
+
+
 def make_article():
     first = TEXT.split(". ")[0] + "."
     return Article(
@@ -34,37 +39,55 @@ def make_article():
                             evidence=ev(TEXT, "Trần Thanh Lâm"))],
         directives=[Directive(speaker="Trần Thanh Lâm", text="các hội tăng cường tuyên truyền",
                               evidence=ev(TEXT, "các hội tăng cường tuyên truyền"))],
+        spans=[span("date", "8-1-2025", label="2025-01-08"), span("title", "Phó Bí thư Tỉnh ủy", 0),
+               span("official", "Trần Thanh Lâm", 0), span("province", "Bến Tre"),
+               span("official", "Trần Thanh Lâm", 0, occurrence=1),
+               span("directive", "các hội tăng cường tuyên truyền", 0)],
     )
 
 
-def test_find_date():
-    assert TEXT[slice(*find_date(TEXT, "2025-01-08"))] == "8-1-2025"
-    assert find_date("Ngày 25/8, Tỉnh ủy họp", "2023-08-25") == (5, 9)
-    assert find_date("ngày 3 tháng 2 năm 2024", "2024-02-03") == (0, 23)
-    assert find_date("ngày 3 tháng 2", "2024-02-04") is None
+FACTS = {
+    "meetings": [{"article_id": "a", "date": "2025-01-08", "province": "Bến Tre",
+                  "evidence_start": 0, "evidence_end": TEXT.index(".") + 1}],
+    "officials": [{"id": 1, "name": "Trần Thanh Lâm", "evidence_start": TEXT.index("Trần"),
+                   "evidence_end": TEXT.index("Trần") + 14}],
+    "directives": [{"id": 2, "text": "x", "evidence_start": TEXT.index("Đồng chí"),
+                    "evidence_end": len(TEXT)}],
+    "documents": [{"id": 3, "evidence_start": 5, "evidence_end": 10**6}],  # bad offsets
+}
+
+
+def test_highlights_come_from_the_stored_spans():
+    spans = [{"kind": s.kind, "start": s.start, "end": s.end, "label": s.label, "fact": s.fact}
+             for s in make_article().spans]
+    found = highlights(TEXT, "a", spans, FACTS)
+    assert [(h.kind, TEXT[h.start:h.end]) for h in found] == [
+        ("date", "8-1-2025"), ("title", "Phó Bí thư Tỉnh ủy"), ("official", "Trần Thanh Lâm"),
+        ("province", "Bến Tre"), ("official", "Trần Thanh Lâm"),
+        ("directive", "các hội tăng cường tuyên truyền")]
+    # the first mention carries the fact's anchor, a repeated one none (HTML ids are unique)
+    assert [h.anchor for h in found if h.kind == "official"] == ["officials-1", ""]
+    assert found[0].anchor == "meetings-a" and found[3].anchor == "meetings-a-province"
+    # a span pointing to no stored row, or outside the text, is left out
+    bad = [{"kind": "official", "start": 0, "end": 3, "label": "", "fact": 7},
+           {"kind": "count", "start": 5, "end": 10**6, "label": "", "fact": 0}]
+    assert highlights(TEXT, "a", bad, FACTS) == [
+        Highlight(TEXT.index("Trần"), TEXT.index("Trần") + 14, "official", "officials-1", "official"),
+        Highlight(TEXT.index("Đồng chí"), len(TEXT), "directive", "directives-2", "directive")]
 
 
 def test_spans_nest_and_keep_the_text():
-    facts = {
-        "meetings": [{"article_id": "a", "date": "2025-01-08", "province": "Bến Tre",
-                      "evidence_start": 0, "evidence_end": TEXT.index(".") + 1}],
-        "officials": [{"id": 1, "name": "Trần Thanh Lâm", "evidence_start": TEXT.index("Trần"),
-                       "evidence_end": TEXT.index("Trần") + 14}],
-        "directives": [{"id": 2, "text": "x", "evidence_start": TEXT.index("Đồng chí"),
-                        "evidence_end": len(TEXT)}],
-        "documents": [{"id": 3, "evidence_start": 5, "evidence_end": 10**6}],  # bad offsets
-    }
-    spans = facts_spans(TEXT, facts)
-    assert sorted(s.kind for s in spans) == ["date", "directive", "official", "province"]
-    nodes = nest(TEXT, spans + [Span(TEXT.index("Đồng chí") + 3, TEXT.index("Đồng chí") + 20,
-                                     "official", "officials-9", "inside")])
+    found = highlights(TEXT, "a", [], FACTS)  # no spans: each fact at its evidence offsets
+    assert sorted(h.kind for h in found) == ["directive", "official"]
+    inner = Highlight(TEXT.index("Đồng chí") + 3, TEXT.index("Đồng chí") + 20, "official", "officials-9", "inside")
+    nodes = nest(TEXT, found + [inner])
     assert plain_text(nodes) == TEXT
     directive = next(n for n in nodes if n.kind == "directive")
     assert [c.kind for c in directive.children if c.kind] == ["official"]
 
 
 def test_partial_overlap_is_cut_not_duplicated():
-    nodes = nest("abcdefgh", [Span(0, 4, "date", "a", ""), Span(2, 7, "count", "b", "")])
+    nodes = nest("abcdefgh", [Highlight(0, 4, "date", "a", ""), Highlight(2, 7, "count", "b", "")])
     assert plain_text(nodes) == "abcdefgh"
     outer = nodes[0]
     assert (outer.kind, outer.start, outer.end) == ("date", 0, 4)

@@ -1,54 +1,57 @@
 """Unit tests of each extractor on short Vietnamese texts written for these tests.
 
 Names, places and numbers are invented, in the style of provincial news about leaders
-meeting with associations. Texts go through ``pipeline.nlp.analyse`` and the extractor
-functions in the order of ``pipeline.extract.extract``; facts that depend on several
-extractors (province, level) are read from the whole chain, ``extract(Story)``.
+meeting with associations. Texts go through the chain (``pipeline.extract.Pipeline``) up
+to the component under test, whose facts are read from the Doc; facts that depend on
+several components (province, level) are read from the whole record, ``extract(Story)``.
 """
 from __future__ import annotations
 
 import pytest
 
 from pipeline.clean import Story
-from pipeline.extract import counts, dates, directives, documents, extract, meeting, officials
-from pipeline.nlp import analyse
+from pipeline.extract import Pipeline, extract
+
+CHAIN = Pipeline()
+
+
+def story(text: str, article_id: str = "t") -> Story:
+    return Story(id=article_id, text=text, title=None, url=None, published=None,
+                 source_hint=None, path=f"{article_id}.txt")
 
 
 def article(text: str, article_id: str = "t"):
-    return extract(Story(id=article_id, text=text, title=None, url=None, published=None,
-                         source_hint=None, path=f"{article_id}.txt"))
+    return extract(story(text, article_id))
+
+
+def facts(text: str, until: str | None = None, **given) -> dict:
+    """The chain's facts on ``text`` (up to the component ``until``); ``given`` facts
+    (``meeting_kind="làm việc"`` for ``meeting.kind``) replace what the chain finds."""
+    given = {k.replace("meeting_", "meeting.", 1): v for k, v in given.items()}
+    return CHAIN.run(story(text), until=until, given=given).facts
 
 
 def meeting_date(text: str):
     """(published, meeting date, time of day) as the chain computes them."""
-    doc = analyse(text)
-    published = dates.publication_date(doc).value
-    found, time_of_day = dates.meeting_date(doc, published)
-    return published, found.value, time_of_day
+    f = facts(text, until="meeting_date")
+    return f["published"], f["meeting.date"], f["meeting.time_of_day"]
 
 
 def people(text: str, kind: str | None = None) -> dict:
-    doc = analyse(text)
-    if kind is None:
-        published = dates.publication_date(doc).value
-        when, _ = dates.meeting_date(doc, published)
-        lead = meeting.lead_sentence(doc, when.start if when.value or when.end else None)
-        kind = meeting.kind(lead)
-    return {o.name: o for o in officials.officials(doc, kind)}
+    f = facts(text, "officials") if kind is None else facts(text, "officials", meeting_kind=kind)
+    return {o.name: o for o in f["officials"]}
 
 
 def association_counts(text: str) -> list[tuple[int, str, str]]:
-    return [(c.count, c.subject, c.kind) for c in counts.association_counts(analyse(text))]
+    return [(c.count, c.subject, c.kind) for c in facts(text, "counts")["association_counts"]]
 
 
 def cited(text: str) -> dict:
-    return {d.number: d for d in documents.documents(analyse(text))}
+    return {d.number: d for d in facts(text, "documents")["documents"]}
 
 
 def said(text: str) -> list[tuple[str | None, str]]:
-    doc = analyse(text)
-    found = officials.officials(doc, "làm việc")
-    return [(d.speaker, d.text) for d in directives.directives(doc, found)]
+    return [(d.speaker, d.text) for d in facts(text, "directives", meeting_kind="làm việc")["directives"]]
 
 
 # --- dates ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""pipeline/gazetteer.py on sentences written for these tests."""
+"""pipeline.gazetteer (and the normaliser pipeline.text) on sentences written for these tests."""
 import json
 import unicodedata
 from pathlib import Path
@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import gazetteer as g
+from pipeline.text import fold, nfc
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
+RULES = Path(__file__).resolve().parent.parent / "pipeline" / "rules"
 
 
 def names(text):
@@ -23,9 +24,9 @@ def test_counts_per_era():
     assert len({e["name"] for e in g.provinces("post2025")}) == 34
 
 
-@pytest.mark.parametrize("fname", ["provinces.json", "outlets.json", "districts.json"])
+@pytest.mark.parametrize("fname", sorted(p.name for p in RULES.glob("*.json")))
 def test_json_files_are_nfc(fname):
-    text = (MODELS / fname).read_text(encoding="utf-8")
+    text = (RULES / fname).read_text(encoding="utf-8")
     assert unicodedata.is_normalized("NFC", text)
     json.loads(text)
 
@@ -51,7 +52,7 @@ def test_every_successor_is_a_post2025_province():
 
 def test_outlet_provinces_are_known():
     pre = {e["name"] for e in g.provinces("pre2025")} | {e["name"] for e in g.provinces("post2025")}
-    outlets = json.loads((MODELS / "outlets.json").read_text(encoding="utf-8"))
+    outlets = json.loads((RULES / "outlets.json").read_text(encoding="utf-8"))
     papers = [o for o in outlets if o["kind"] == "provincial party paper"]
     assert {o["province"] for o in papers} == {e["name"] for e in g.provinces("pre2025")}
     for o in outlets:
@@ -61,19 +62,19 @@ def test_outlet_provinces_are_known():
 # --------------------------------------------------------------------------- fold / nfc
 
 def test_fold_tone_placement_and_case():
-    assert g.fold("Khánh Hoà") == g.fold("Khánh Hòa") == "khánh hòa"
-    assert g.fold("Tỉnh uỷ") == g.fold("Tỉnh ủy") == "tỉnh ủy"
-    assert g.fold("Thuỷ") == "thủy"
-    assert g.fold("  Hà   Nội\n") == "hà nội"
+    assert fold("Khánh Hoà") == fold("Khánh Hòa") == "khánh hòa"
+    assert fold("Tỉnh uỷ") == fold("Tỉnh ủy") == "tỉnh ủy"
+    assert fold("Thuỷ") == "thủy"
+    assert fold("  Hà   Nội\n") == "hà nội"
     # only at the end of a syllable, and "quý" is left alone
-    assert g.fold("hoàn thành") == "hoàn thành"
-    assert g.fold("quý") == "quý"
+    assert fold("hoàn thành") == "hoàn thành"
+    assert fold("quý") == "quý"
 
 
 def test_fold_accepts_decomposed_input():
     decomposed = unicodedata.normalize("NFD", "Hoà Bình")
-    assert g.fold(decomposed) == "hòa bình"
-    assert g.nfc(decomposed) == unicodedata.normalize("NFC", "Hoà Bình")
+    assert fold(decomposed) == "hòa bình"
+    assert nfc(decomposed) == unicodedata.normalize("NFC", "Hoà Bình")
 
 
 # --------------------------------------------------------------------------- find_provinces
@@ -241,7 +242,7 @@ def test_ambiguous_or_unknown_district():
     assert g.province_of_district("Châu Thành") is None  # ten provinces
     assert g.province_of_district("Hoàng Mai") is None  # Hà Nội and Nghệ An
     assert g.province_of_district("Không Có") is None
-    districts = json.loads((MODELS / "districts.json").read_text(encoding="utf-8"))
+    districts = json.loads((RULES / "districts.json").read_text(encoding="utf-8"))
     chau_thanh = [d for d in districts if d["name"] == "Châu Thành"]
     assert chau_thanh and all(d["ambiguous"] and len(d["provinces"]) > 1 for d in chau_thanh)
 

@@ -1,4 +1,4 @@
-"""Store.refresh_links (pipeline/links.py): provinces, people, the links and views, after
+"""Store.refresh_links (pipeline/store/links.py): provinces, people, the links and views, after
 real pipeline runs."""
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ def test_write_ignores_derived_columns(tmp_path):
     (None, "2025-08-01", None),
 ])
 def test_province_id_of(province, date, expected):
-    from pipeline.links import province_id_of
+    from pipeline.store.links import province_id_of
 
     assert province_id_of(province, date) == expected
 
@@ -202,7 +202,7 @@ def test_names_with_one_slug_across_name_groups(tmp_path, monkeypatch, batch):
     """Two names that differ only by accents are two groups: ids handed out to an earlier
     group (written or not yet written) are taken for the later ones, and a stored id stays
     with its key, whatever the batch size."""
-    from pipeline import links
+    from pipeline.store import links
 
     monkeypatch.setattr(links, "BATCH", batch)
     lam, lam2, hung = _lam_articles()
@@ -227,7 +227,7 @@ def test_names_with_one_slug_across_name_groups(tmp_path, monkeypatch, batch):
 
 
 def test_batch_size_does_not_change_the_result(tmp_path, monkeypatch):
-    from pipeline import links
+    from pipeline.store import links
 
     results = []
     for batch in (1, 2000):

@@ -1,21 +1,20 @@
-"""The evidence page's model: an article's cleaned text cut into nested highlighted spans.
+"""The evidence page's model: an article's cleaned text cut into nested highlights.
 
-Pure functions (no Datasette, no SQL, no HTML): ``facts_spans`` turns the fact rows of
-one article into ``Span``s over its text (using each fact's ``evidence_start`` /
-``evidence_end``), and ``nest`` turns text + spans into a tree of plain-text and
-highlighted nodes that the template ``evidence.html`` renders. The template, not this
-module, writes HTML, with Jinja's autoescaping: article text is never trusted.
+Pure functions (no Datasette, no SQL, no HTML): ``highlights`` turns the stored ``spans``
+of one article (what each extraction component found, with its offsets) into
+``Highlight``s that link to the fact rows they belong to, and ``nest`` turns text +
+highlights into a tree of plain-text and highlighted nodes that ``evidence.html``
+renders. The template, not this module, writes HTML, with Jinja's autoescaping: article
+text is never trusted.
 
-Kinds, in the spirit of spaCy's displaCy ``ent`` style: ``date`` and ``province`` (of
-the meeting), ``official``, ``count``, ``document``, ``directive``.
+Kinds, in the spirit of spaCy's displaCy ``ent`` style, are the span kinds of the chain.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional
 
-from .. import gazetteer
+from ..store.tables import FACT_TABLES, FACTS, SPAN_TABLE
 
 # kind -> (label in the legend, background colour). Colours of displaCy's defaults
 # (DATE, GPE, PERSON, CARDINAL, LAW) where one fits.
@@ -23,27 +22,22 @@ KINDS: dict[str, tuple[str, str]] = {
     "date": ("date", "#bfe1d9"),
     "province": ("province", "#feca74"),
     "official": ("official", "#aa9cfc"),
+    "title": ("title", "#ddd5fe"),
     "count": ("count", "#e4e7d2"),
     "document": ("document", "#ff8197"),
     "directive": ("directive", "#c7f0ee"),
-}
-
-# Which table gives which kind.
-TABLE_KIND = {
-    "officials": "official",
-    "association_counts": "count",
-    "documents": "document",
-    "directives": "directive",
+    "source": ("source", "#e0e0e0"),
+    "published": ("published", "#e0e0e0"),
 }
 
 
 @dataclass
-class Span:
+class Highlight:
     start: int
     end: int
     kind: str
-    anchor: str  # the HTML id facts link to: "<table>-<row id>"
-    label: str  # tooltip: the fact as stored
+    anchor: str  # the HTML id facts link to ("officials-12"); "" for a repeated mention
+    label: str  # tooltip: the value read from it
 
 
 @dataclass
@@ -59,92 +53,61 @@ class Node:
     children: list["Node"] = field(default_factory=list)
 
 
-_DATE_RES = (
-    re.compile(r"(?<!\d)(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*(\d{4}|\d{2}))?(?!\d)"),
-    re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?", re.IGNORECASE),
-)
-
-
-def find_date(text: str, iso: Optional[str], start: int = 0, end: Optional[int] = None
-              ) -> Optional[tuple[int, int]]:
-    """The span of the meeting's date as printed ("8-1-2025", "25/8", "ngày 8 tháng 1")
-    between ``start`` and ``end``: the first day-month that equals the ISO date's."""
-    if not iso:
-        return None
-    year, month, day = (int(part) for part in iso[:10].split("-"))
-    end = len(text) if end is None else end
-    best = None
-    for regex in _DATE_RES:
-        for m in regex.finditer(text, start, end):
-            if int(m.group(1)) == day and int(m.group(2)) == month:
-                if m.group(3) and int(m.group(3)) % 100 != year % 100:
-                    continue
-                if best is None or m.start() < best[0]:
-                    best = (m.start(), m.end())
-                break
-    return best
-
-
-def find_province(text: str, province: Optional[str], start: int = 0,
-                  end: Optional[int] = None) -> Optional[tuple[int, int]]:
-    """The span of the meeting's province as printed, first inside [start, end), else
-    anywhere in the text (an inferred province may be printed nowhere: None)."""
-    if not province:
-        return None
-    wanted = {gazetteer.canonical(province) or province}
-    for match in gazetteer.find_provinces(text):
-        if match.name in wanted and start <= match.start and match.end <= (end or len(text)):
-            return match.start, match.end
-    for match in gazetteer.find_provinces(text):
-        if match.name in wanted:
-            return match.start, match.end
-    return None
-
-
 def _valid(text: str, start: Any, end: Any) -> bool:
     return isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
 
 
-def facts_spans(text: str, facts: Mapping[str, Iterable[Mapping[str, Any]]]) -> list[Span]:
-    """The highlighted spans of one article.
+def fact_anchor(table: str, article_id: str, row: Mapping[str, Any]) -> str:
+    """The HTML id of one fact row's highlight."""
+    if table == "meetings":
+        return f"meetings-{article_id}"
+    return f"{table}-{row['id']}"
 
-    :param facts: rows per table (``meetings``, ``officials``, ``association_counts``,
-      ``documents``, ``directives``) as stored, with their evidence columns.
-    Facts without valid offsets are left out (they are still listed on the page).
+
+def highlights(text: str, article_id: str, spans: Iterable[Mapping[str, Any]],
+               facts: Mapping[str, list[Mapping[str, Any]]]) -> list[Highlight]:
+    """The highlights of one article.
+
+    :param spans: its ``spans`` rows (kind, start, end, label, fact).
+    :param facts: its rows per fact table, in row order (``fact`` indexes them).
+    A fact row no span points to is highlighted at its evidence offsets; anything with
+    offsets outside the text is left out (facts are still listed on the page).
     """
-    spans: list[Span] = []
-    for meeting in facts.get("meetings", ()):
-        s, e = meeting.get("evidence_start"), meeting.get("evidence_end")
-        inside = (s, e) if _valid(text, s, e) else (0, len(text))
-        anchor = f"meetings-{meeting['article_id']}"
-        found = find_date(text, meeting.get("date"), *inside)
-        if found:
-            spans.append(Span(*found, "date", anchor, f"date: {meeting.get('date')}"))
-        found = find_province(text, meeting.get("province"), *inside)
-        if found:
-            spans.append(Span(*found, "province", anchor + "-province",
-                              f"province: {meeting.get('province')}"))
-    for table, kind in TABLE_KIND.items():
-        for row in facts.get(table, ()):
+    out: list[Highlight] = []
+    seen: set[str] = set()
+    pointed: set[tuple[str, int]] = set()
+    for span in spans:
+        kind, start, end = span.get("kind"), span.get("start"), span.get("end")
+        if kind not in KINDS or not _valid(text, start, end):
+            continue
+        table, fact = SPAN_TABLE.get(kind), span.get("fact")
+        rows = facts.get(table, []) if table else []
+        if table == "meetings" or table is None:
+            anchor = f"meetings-{article_id}-{kind}" if kind != "date" else f"meetings-{article_id}"
+        elif isinstance(fact, int) and 0 <= fact < len(rows):
+            anchor = fact_anchor(table, article_id, rows[fact])
+            if kind != FACTS[table].spans[0]:  # a title: beside its official, not the fact itself
+                anchor += f"-{kind}"
+            pointed.add((table, fact))
+        else:
+            continue
+        label = f"{KINDS[kind][0]}: {span.get('label') or ''}"
+        out.append(Highlight(start, end, kind, "" if anchor in seen else anchor, label))
+        seen.add(anchor)
+    kinds = {t.name: t.spans[0] for t in FACT_TABLES if t.spans}
+    for t in FACT_TABLES:
+        if t.name == "meetings":
+            continue
+        for i, row in enumerate(facts.get(t.name, [])):
             s, e = row.get("evidence_start"), row.get("evidence_end")
-            if _valid(text, s, e):
-                spans.append(Span(s, e, kind, f"{table}-{row['id']}", _label(table, row)))
-    return spans
+            anchor = fact_anchor(t.name, article_id, row)
+            if (t.name, i) not in pointed and anchor not in seen and _valid(text, s, e):
+                out.append(Highlight(s, e, kinds[t.name], anchor, KINDS[kinds[t.name]][0]))
+                seen.add(anchor)
+    return out
 
 
-def _label(table: str, row: Mapping[str, Any]) -> str:
-    if table == "officials":
-        return " · ".join(x for x in (row.get("name"), row.get("title"), row.get("role")) if x)
-    if table == "association_counts":
-        return f"{row.get('count')} {row.get('subject') or ''} ({row.get('kind')})"
-    if table == "documents":
-        return " ".join(x for x in (row.get("type"), row.get("number"), row.get("date")) if x)
-    if table == "directives":
-        return f"{row.get('speaker') or 'adopted'}: {row.get('text')}"
-    return ""
-
-
-def nest(text: str, spans: Iterable[Span]) -> list[Node]:
+def nest(text: str, spans: Iterable[Highlight]) -> list[Node]:
     """Cut ``text`` into a tree of nodes: a span inside another becomes its child (an
     official's name inside a directive); a span that starts inside another and ends
     after it is cut at the outer span's end. Concatenating the leaves gives ``text``."""

@@ -1,9 +1,9 @@
 """Datasette plugin for the meetings database (loaded with ``--plugins-dir``).
 
 - ``/<db>/-/article/<id>``: the evidence page: the article's cleaned text with every
-  extracted fact highlighted by kind (date, province, official, count, document,
-  directive), a legend, and the facts listed with links to their highlight
-  (``#officials-12``). Rendered by ``templates/evidence.html`` with autoescaping: a
+  span the extraction found highlighted by kind (date, province, official, title, count,
+  document, directive; from the ``spans`` table), a legend, and the facts listed with
+  links to their highlight (``#officials-12``). Rendered by ``templates/evidence.html`` with autoescaping: a
   ``<script>`` in an article is shown as text, never run.
 - ``render_cell``: every fact row links to its evidence (the ``article_id`` and
   ``evidence_sentence`` cells), ``articles.title`` links to the evidence page, and
@@ -20,7 +20,8 @@ from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
-from pipeline.datasette.evidence import KINDS, TABLE_KIND, facts_spans, nest
+from pipeline.datasette.evidence import KINDS, highlights, nest
+from pipeline.store.tables import FACT_TABLES as _FACT_TABLES
 
 # Datasette 0.65's error handler prints the traceback with ``rich`` when that is installed
 # (it is: typer, a dependency of the NLP stack, brings it) and, called outside the
@@ -30,7 +31,7 @@ import datasette.handle_exception as _handle_exception  # noqa: E402
 
 _handle_exception.rich = None
 
-FACT_TABLES = ("meetings", "officials", "association_counts", "documents", "directives")
+FACT_TABLES = tuple(t.name for t in _FACT_TABLES)
 WRITE_ACTIONS = {
     "insert-row", "delete-row", "update-row", "create-table", "alter-table", "drop-table",
     "upsert-row",
@@ -51,7 +52,7 @@ def _anchor(table, row):
     keys = row.keys() if hasattr(row, "keys") else ()
     if table == "meetings":
         return f"meetings-{_raw(row['article_id'])}"
-    if table in TABLE_KIND and "id" in keys:
+    if table in FACT_TABLES and "id" in keys:
         return f"{table}-{_raw(row['id'])}"
     if table == "person_appearances" and "official_id" in keys:
         return f"officials-{_raw(row['official_id'])}"
@@ -145,7 +146,12 @@ async def article_page(datasette, request):
                 f"select * from [{table}] where article_id = ? order by {order}", [article_id]
             )
             facts[table] = [dict(r) for r in rows.rows]
-    nodes = nest(text, facts_spans(text, facts))
+    spans = []
+    if await db.table_exists("spans"):
+        spans = [dict(r) for r in (await db.execute(
+            "select kind, start, [end], label, fact from spans where article_id = ? order by id",
+            [article_id])).rows]
+    nodes = nest(text, highlights(text, article_id, spans, facts))
     meeting = facts.get("meetings", [None])[0] if facts.get("meetings") else None
     people = {}
     if await db.table_exists("people") and facts.get("officials"):

@@ -1,9 +1,4 @@
-"""Local engines: where a batch of raw articles is cleaned and extracted.
-
-An engine has ``submit(raws)``, returning a future whose ``result()`` is the list of
-``worker.extract_batch`` results in order, ``batch_size`` (articles per submitted batch),
-``max_pending`` (batches in flight beyond the one being written: what bounds memory) and
-``close()``. ``pipeline.distributed.DaskEngine`` is the same for a dask cluster.
+"""Local engines: this process, or worker processes on this machine.
 
 ``InlineEngine``
     this process, one article after the other (``-j 1``, and runs too small to be worth
@@ -23,11 +18,9 @@ import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from . import worker
-from .ingest import RawArticle
-
-SMALL_RUN = 32
-"""Articles per core below which a run with the default ``-j`` runs inline."""
+from .. import worker
+from ..ingest import RawArticle
+from ..worker import Failed, Outcome
 
 DIED = "extraction failed: the worker process died (a crash, or out of memory) on this article"
 
@@ -87,12 +80,12 @@ class ProcessEngine:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = self._start()
 
-    def retry_alone(self, raw: RawArticle) -> tuple:
+    def retry_alone(self, raw: RawArticle) -> Outcome:
         try:
             return self._submit(worker.extract_one, raw).result()
         except BrokenProcessPool:
             self._restart()
-            return ("failed", DIED)
+            return Failed(DIED)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -110,33 +103,8 @@ class _Guarded:
     def __init__(self, engine: ProcessEngine, raws: list[RawArticle], future: Future):
         self.engine, self.raws, self.future = engine, raws, future
 
-    def result(self) -> list[tuple]:
+    def result(self) -> list[Outcome]:
         try:
             return self.future.result()
         except BrokenProcessPool:
             return [self.engine.retry_alone(raw) for raw in self.raws]
-
-
-def open_engine(engine: str = "local", jobs: int | None = None, scheduler: str | None = None,
-                expected: int | None = None):
-    """The engine for a run. ``jobs`` defaults to the machine's cores, but then a run of
-    fewer than ``SMALL_RUN`` articles per core (``expected``) runs inline: starting workers
-    would cost more than it saves."""
-    if engine == "dask":
-        from .distributed import DaskEngine
-
-        return DaskEngine(scheduler, workers=jobs)
-    if engine != "local":
-        raise ValueError(f"unknown engine {engine!r} (expected 'local' or 'dask')")
-    if jobs is None:
-        jobs = available_cores()
-        if expected is not None and expected < SMALL_RUN * jobs:
-            jobs = 1
-    return InlineEngine() if jobs <= 1 else ProcessEngine(jobs)
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1

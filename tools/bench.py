@@ -1,6 +1,6 @@
 """Throughput and memory benchmark: the extraction pipeline against underthesea's ``ner()``.
 
-    python -m pipeline.bench [--shared DIR] [--articles N] [--json PATH] [--keep DIR]
+    python -m tools.bench [--shared DIR] [--articles N] [--json PATH] [--keep DIR]
 
 A corpus of N articles (``make bench``: 10,000) is built by repeating the texts of
 ``corpus/*.txt`` and ``SHARED/dev/*.txt`` under new ids (``bench_00001_<original id>``),
@@ -111,7 +111,7 @@ def db_counts(db: Path) -> tuple[int, int]:
 
 def source_texts(shared: Path | None) -> list[tuple[str, str]]:
     """(id, text) of every ``corpus/*.txt`` and ``SHARED/dev/*.txt``, decoded as ingest does."""
-    from .ingest import IngestError, iter_articles
+    from pipeline.ingest import IngestError, iter_articles
 
     files = sorted(CORPUS_DIR.glob("*.txt"))
     if shared is not None:
@@ -151,8 +151,8 @@ def children_peak_rss_mb() -> float:
 def phase_pipeline(corpus: Path, warmup: Path, db: Path, scratch: Path, trace_sample: int,
                    jobs: int = 1) -> dict:
     t0 = time.perf_counter()
-    from .nlp import analyse
-    from .run import run
+    from pipeline.nlp import analyse
+    from pipeline.run import run
 
     doc = analyse("Chiều 5/3/2024, Chủ tịch UBND tỉnh làm việc với các hội.")
     for s in doc.sentences:
@@ -203,9 +203,9 @@ def phase_ner(corpus: Path, warmup: Path, scratch: Path, trace_sample: int) -> d
     t0 = time.perf_counter()
     import underthesea
 
-    from .clean import clean_story
-    from .ingest import IngestError, iter_articles
-    from .nlp import analyse
+    from pipeline.clean import clean_story
+    from pipeline.ingest import IngestError, iter_articles
+    from pipeline.nlp import analyse
 
     underthesea.ner("Chủ tịch UBND tỉnh An Giang làm việc với các hội.")
     analyse("Chiều 5/3/2024, Chủ tịch UBND tỉnh làm việc với các hội.")
@@ -301,7 +301,7 @@ def run_phase(args: argparse.Namespace) -> int:
 def spawn(phase: str, corpus: Path, warmup: Path, workdir: Path, db: Path,
           trace_sample: int, jobs: int = 1) -> dict:
     result_path = workdir / f"result_{phase}.json"
-    cmd = [sys.executable, "-m", "pipeline.bench", "--phase", phase, "--jobs", str(jobs),
+    cmd = [sys.executable, "-m", "tools.bench", "--phase", phase, "--jobs", str(jobs),
            "--input", str(corpus), "--warmup-input", str(warmup),
            "--scratch", str(workdir / f"scratch_{phase}"), "--db", str(db),
            "--result", str(result_path), "--trace-sample", str(trace_sample)]
@@ -429,7 +429,7 @@ def bench(args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", default="../shared",
                         help="the shared folder; its dev/*.txt join corpus/*.txt (default ../shared)")

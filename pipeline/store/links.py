@@ -1,6 +1,6 @@
 """Tables derived from the facts, for analysts: provinces, people and their views.
 
-Called through ``Store`` (section "derived tables for analysts" of ``pipeline/store.py``)
+Called through ``Store`` (section "derived tables for analysts" of ``store/__init__.py``)
 at the end of every extraction run, after all articles are written:
 
 - ``provinces``: the 63 units before the 1 July 2025 merger and the 34 after it, from
@@ -16,7 +16,7 @@ at the end of every extraction run, after all articles are written:
   for the map) and ``meetings_per_month`` (for the chart).
 
 The derived columns (``officials.person_id``, ``meetings.province_id``) are not part of an
-article's rows (``store.DERIVED_COLUMNS``): writing an article leaves them empty until the
+article's rows (``tables.DERIVED_COLUMNS``): writing an article leaves them empty until the
 next refresh.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any, Optional
 
 from sqlite_utils import Database
 
-from . import gazetteer, people as people_mod
+from .. import gazetteer, people as people_mod
 
 PROVINCE_COLUMNS = {
     "id": str,
@@ -146,27 +146,8 @@ def province_rows() -> list[dict[str, Any]]:
 
 
 def province_id_of(province: Optional[str], date: Optional[str]) -> Optional[str]:
-    """The ``provinces`` row of a meeting's province on its date: the pre-2025 unit
-    before 1 July 2025 (Huế in the first half of 2025 is Thừa Thiên Huế), the
-    post-2025 one from then on (or when the date is unknown and only that one exists)."""
-    if not province:
-        return None
-    canonical = gazetteer.canonical(province)
-    if canonical is None:
-        return None
-    post = bool(date) and str(date)[:10] >= gazetteer.MERGER_DATE.isoformat()
-    if post:
-        info = gazetteer.province_info(gazetteer.successor(canonical) or canonical, "post2025")
-    else:
-        info = gazetteer.province_info(canonical, "pre2025")
-        if info is None:
-            later = gazetteer.province_info(canonical, "post2025") or {}
-            preds = later.get("predecessors") or []
-            info = (
-                gazetteer.province_info(preds[0], "pre2025")
-                if len(preds) == 1 and date
-                else later or None
-            )
+    """The ``provinces`` row of a meeting's province on its date (``gazetteer.unit_on``)."""
+    info = gazetteer.unit_on(province, date)
     return province_row_id(info) if info else None
 
 

@@ -1,7 +1,10 @@
-"""SQLite storage of extracted articles: the only module that writes SQL.
+"""SQLite storage of extracted articles: the only package that writes SQL.
 
-One table per list of ``schema.Article`` (see ``../shared/GOLD.md``), each joined to
-``articles`` on the article id; ``errors`` keeps what could not be read or written.
+``tables`` defines every table (one per kind of fact, see ``../shared/GOLD.md``, each joined
+to ``articles`` on the article id; ``spans``, the evidence layer; ``errors``, what could not be
+read or written), ``rows`` turns an article into its rows, this module writes them and keeps
+the bookkeeping of incremental runs, and ``links`` derives the analysts' tables (provinces,
+people, views) from all the facts.
 
 Writing is idempotent: ``Store.write`` replaces everything an article produced, in one
 transaction, and leaves the database untouched when the article's facts have not changed,
@@ -16,7 +19,6 @@ Usage::
 """
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,158 +26,15 @@ from typing import Any, Iterable, Iterator, Optional
 
 from sqlite_utils import Database
 
-from .schema import Article, Evidence
-
-# Vietnamese letters often carry two marks (ộ, ế, ữ): ``remove_diacritics 2`` folds all of
-# them, so a search typed without accents, or with the old tone placement (hoà/hòa,
-# uỷ/ủy), still finds the words.
-FTS_TOKENIZE = "unicode61 remove_diacritics 2"
-
-# Child tables of ``articles``, in the order they are written.
-CHILD_TABLES = ("meetings", "officials", "association_counts", "documents", "directives")
-
-EVIDENCE_COLUMNS = {
-    "evidence_sentence": str,
-    "evidence_start": int,
-    "evidence_end": int,
-}
-
-TABLES: dict[str, dict[str, Any]] = {
-    "articles": {
-        "columns": {
-            "id": str,
-            "path": str,
-            "url": str,
-            "source": str,
-            "published": str,
-            "title": str,
-            "text": str,
-            "extracted_at": str,
-        },
-        "pk": "id",
-        "not_null": ["id"],
-    },
-    "meetings": {
-        "columns": {
-            "article_id": str,
-            "date": str,
-            "year": int,
-            "month": str,
-            "time_of_day": str,
-            "province": str,
-            "province_after_2025": str,
-            "level": str,
-            "kind": str,
-            "province_source": str,
-            "date_source": str,
-            **EVIDENCE_COLUMNS,
-        },
-        "pk": "article_id",
-        "not_null": ["article_id"],
-    },
-    "officials": {
-        "columns": {
-            "id": int,
-            "article_id": str,
-            "name": str,
-            "titles": str,
-            "title": str,
-            "role": str,
-            **EVIDENCE_COLUMNS,
-        },
-        "pk": "id",
-        "not_null": ["article_id", "name"],
-    },
-    "association_counts": {
-        "columns": {
-            "id": int,
-            "article_id": str,
-            "count": int,
-            "subject": str,
-            "kind": str,
-            **EVIDENCE_COLUMNS,
-        },
-        "pk": "id",
-        "not_null": ["article_id"],
-    },
-    "documents": {
-        "columns": {
-            "id": int,
-            "article_id": str,
-            "type": str,
-            "number": str,
-            "date": str,
-            "issuer": str,
-            **EVIDENCE_COLUMNS,
-        },
-        "pk": "id",
-        "not_null": ["article_id"],
-    },
-    "directives": {
-        "columns": {
-            "id": int,
-            "article_id": str,
-            "speaker": str,
-            "text": str,
-            **EVIDENCE_COLUMNS,
-        },
-        "pk": "id",
-        "not_null": ["article_id"],
-    },
-    # No foreign key on errors.article_id: an error is usually about an article that
-    # never made it into ``articles``.
-    "errors": {
-        "columns": {
-            "id": int,
-            "article_id": str,
-            "path": str,
-            "line": int,
-            "message": str,
-            "occurred_at": str,
-        },
-        "pk": "id",
-        "not_null": ["message"],
-    },
-}
-
-# (table, columns, unique)
-INDEXES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
-    ("meetings", ("province",), False),
-    ("meetings", ("level",), False),
-    ("meetings", ("year",), False),
-    ("meetings", ("date",), False),
-    ("officials", ("article_id", "name"), True),
-    ("officials", ("name",), False),
-    ("officials", ("role",), False),
-    ("association_counts", ("article_id",), False),
-    ("association_counts", ("kind",), False),
-    ("documents", ("article_id",), False),
-    ("documents", ("number",), False),
-    ("documents", ("type",), False),
-    ("directives", ("article_id",), False),
-    ("directives", ("speaker",), False),
-    ("errors", ("article_id",), False),
-    ("errors", ("path",), False),
+from ..schema import Article
+from .rows import article_record, article_rows
+from .tables import (
+    CHILD_TABLES, DERIVED_COLUMNS, FACT_TABLES, FTS, FTS_TOKENIZE, INDEXES, RECORDS_TABLE,
+    STATE_COLUMNS, TABLES,
 )
 
-FTS: dict[str, tuple[str, ...]] = {
-    "articles": ("title", "text"),
-    "directives": ("text",),
-}
-
-# When one name is listed twice in an article, the stronger role wins.
-ROLE_RANK = {"chair": 0, "speaker": 1, "attendee": 2, "mentioned": 3}
-
-# Bookkeeping of incremental runs, not facts (so not in TABLES): ``articles.content_hash``
-# (see ``pipeline.worker.content_hash``) and ``records``, the article's JSON record (the
-# GOLD.md shape, without the text) from which the JSONL export is written.
-STATE_COLUMNS = {"content_hash": str}
-
-# Links derived from all the facts after a run (``refresh_links``, ``pipeline/links.py``),
-# not part of an article's rows: ``officials.person_id`` → people, ``meetings.province_id``
-# → provinces.
-DERIVED_COLUMNS = {"officials": ("person_id",), "meetings": ("province_id",)}
-RECORDS_TABLE = "records"
+__all__ = ["Store", "article_record", "article_rows", "CHILD_TABLES", "FACT_TABLES", "FTS_TOKENIZE",
+           "TABLES"]
 
 
 def _now() -> str:
@@ -187,126 +46,6 @@ def _now() -> str:
         else datetime.now(timezone.utc)
     )
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _evidence(evidence: Optional[Evidence]) -> dict[str, Any]:
-    if evidence is None:
-        return {"evidence_sentence": None, "evidence_start": None, "evidence_end": None}
-    return {
-        "evidence_sentence": evidence.sentence,
-        "evidence_start": evidence.start,
-        "evidence_end": evidence.end,
-    }
-
-
-def article_record(article: Article) -> str:
-    """The article's JSON record as exported to JSONL: the GOLD.md shape, without the text."""
-    return article.model_dump_json(exclude={"text"})
-
-
-def article_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
-    """The rows one article becomes, per table, without row ids or ``extracted_at``.
-
-    The order of each list is the order of the article's facts, which is the order the
-    rows get their ids in.
-    """
-    meeting = article.meeting
-    date = meeting.date
-    rows: dict[str, list[dict[str, Any]]] = {
-        "articles": [
-            {
-                "id": article.id,
-                "path": article.path,
-                "url": article.url,
-                "source": article.source,
-                "published": article.published,
-                "title": article.title,
-                "text": article.text,
-            }
-        ],
-        "meetings": [
-            {
-                "article_id": article.id,
-                "date": date,
-                "year": int(date[:4]) if date else None,
-                "month": date[:7] if date else None,
-                "time_of_day": meeting.time_of_day,
-                "province": meeting.province,
-                "province_after_2025": meeting.province_after_2025,
-                "level": meeting.level,
-                "kind": meeting.kind,
-                "province_source": meeting.province_source,
-                "date_source": meeting.date_source,
-                **_evidence(meeting.evidence),
-            }
-        ],
-    }
-
-    # officials: unique per (article_id, name); a repeated name is merged into its first
-    # row, keeping the fullest list of titles and the strongest role.
-    officials: dict[str, dict[str, Any]] = {}
-    for official in article.officials:
-        titles = list(official.titles)
-        row = officials.get(official.name)
-        if row is None:
-            officials[official.name] = {
-                "article_id": article.id,
-                "name": official.name,
-                "titles": titles,
-                "role": official.role,
-                **_evidence(official.evidence),
-            }
-            continue
-        if len(titles) > len(row["titles"]):
-            row["titles"] = titles
-        if ROLE_RANK.get(official.role, 9) < ROLE_RANK.get(row["role"], 9):
-            row["role"] = official.role
-        if row["evidence_sentence"] is None and official.evidence is not None:
-            row.update(_evidence(official.evidence))
-    rows["officials"] = [
-        {
-            "article_id": row["article_id"],
-            "name": row["name"],
-            "titles": json.dumps(row["titles"], ensure_ascii=False),
-            "title": ", ".join(row["titles"]) or None,
-            "role": row["role"],
-            "evidence_sentence": row["evidence_sentence"],
-            "evidence_start": row["evidence_start"],
-            "evidence_end": row["evidence_end"],
-        }
-        for row in officials.values()
-    ]
-    rows["association_counts"] = [
-        {
-            "article_id": article.id,
-            "count": count.count,
-            "subject": count.subject,
-            "kind": count.kind,
-            **_evidence(count.evidence),
-        }
-        for count in article.association_counts
-    ]
-    rows["documents"] = [
-        {
-            "article_id": article.id,
-            "type": document.type,
-            "number": document.number,
-            "date": document.date,
-            "issuer": document.issuer,
-            **_evidence(document.evidence),
-        }
-        for document in article.documents
-    ]
-    rows["directives"] = [
-        {
-            "article_id": article.id,
-            "speaker": directive.speaker,
-            "text": directive.text,
-            **_evidence(directive.evidence),
-        }
-        for directive in article.directives
-    ]
-    return rows
 
 
 class Store:
@@ -484,14 +223,14 @@ class Store:
                 row.pop(column, None)
         stored["articles"] = article
         for table in CHILD_TABLES:
-            order = "article_id" if table == "meetings" else "id"
+            order = "id" if TABLES[table]["pk"] == "id" else "article_id"
             found = list(
                 self.db.table(table).rows_where(
                     "article_id = ?", [article_id], order_by=order
                 )
             )
             for row in found:
-                if table != "meetings":
+                if order == "id":
                     row.pop("id", None)
                 for column in DERIVED_COLUMNS.get(table, ()):
                     row.pop(column, None)
@@ -607,7 +346,7 @@ class Store:
             [[row[c] for c in columns] for row in rows],
         )
 
-    # -- derived tables for analysts (pipeline/links.py) ----------------------------------
+    # -- derived tables for analysts (links.py) -------------------------------------------
     # ``provinces``, ``people``, ``officials.person_id``, ``meetings.province_id`` and the
     # views ``person_appearances``, ``meetings_map``, ``meetings_per_month``; recomputed
     # from all the facts by ``refresh_links()`` at the end of every extraction run.

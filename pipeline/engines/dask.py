@@ -17,8 +17,9 @@ started on this machine (and stopped at the end).
 """
 from __future__ import annotations
 
-from . import worker
-from .ingest import RawArticle
+from .. import worker
+from ..ingest import RawArticle
+from ..worker import Failed, Outcome
 
 BATCH_SIZE = 32
 """Articles per dask task: enough to make the scheduler's per-task overhead negligible."""
@@ -34,7 +35,7 @@ class DaskEngine:
         if scheduler:
             self.client = Client(scheduler, timeout=timeout)
         else:
-            from .parallel import available_cores
+            from . import available_cores
 
             self.cluster = LocalCluster(n_workers=workers or available_cores(),
                                         threads_per_worker=1, processes=True,
@@ -65,9 +66,9 @@ class _Result:
     def __init__(self, future, size: int):
         self.future, self.size = future, size
 
-    def result(self) -> list[tuple]:
+    def result(self) -> list[Outcome]:
         try:
             return self.future.result()
         except Exception as exc:
             message = f"extraction failed on the dask cluster: {type(exc).__name__}: {exc}"
-            return [("failed", message)] * self.size
+            return [Failed(message)] * self.size
