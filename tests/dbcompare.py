@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 DEV = ROOT.parent / "shared" / "dev"
 

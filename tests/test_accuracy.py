@@ -8,14 +8,15 @@ bar is checked; a failure prints the whole evaluate table.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 
 from pipeline import evaluate
 from pipeline.run import run
+from tests import SHARED
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+pytestmark = pytest.mark.slow
+
 
 # (metric, attribute, bar): attribute "all"/"stated" for field accuracies, "f1" for P/R/F1,
 # "value" for plain accuracies.

@@ -1,13 +1,15 @@
-"""pipeline.bench: a small run of both phases, checked through its JSON report."""
+"""tools/bench.py: a small run of every phase, checked through its JSON report."""
 from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 
+import pytest
+
+from tests import SHARED
 from tools import bench
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+pytestmark = pytest.mark.slow
 
 
 def test_bench_small_run(tmp_path, capsys):

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "outputs" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -31,7 +33,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (make test installs Debian's chromium)",
                 allow_module_level=True)
 
-from servers import datasette  # noqa: E402
+from tests.servers import datasette  # noqa: E402
 from pipeline.run import run  # noqa: E402
 from pipeline.store import Store  # noqa: E402
 

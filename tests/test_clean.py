@@ -8,8 +8,8 @@ import pytest
 from pipeline import rules as rule_files
 from pipeline.clean import Story, clean_story, clean_text, guess_title, load_chrome_rules
 from pipeline.ingest import IngestError, RawArticle, iter_articles
+from tests import SHARED
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
 DEV = SHARED / "dev"
 

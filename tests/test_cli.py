@@ -17,10 +17,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.schema import Article
+from tests import ROOT, SHARED
 
-ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 SEED_000 = "000_a48eaa3ae488d65b"
 SEED_002 = "002_ba60cd44bef404bb"

@@ -12,7 +12,7 @@ import yaml
 
 from pipeline.schema import Article, Directive, Document, Meeting, Official
 from pipeline.store import TABLES, Store
-from servers import datasette
+from tests.servers import datasette
 
 METADATA = Path(__file__).resolve().parent.parent / "pipeline" / "datasette" / "metadata.yaml"
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from dbcompare import assert_same, make_corpus
+from tests.dbcompare import assert_same, make_corpus
+from tests import ROOT
+
+pytestmark = pytest.mark.dask
 
 distributed = pytest.importorskip("distributed")
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def extract(corpus: Path, db: Path, *options: str) -> subprocess.CompletedProcess:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,10 @@ from pipeline.evaluate import (
     score,
     title_ok,
 )
+from tests import SHARED
 
-SHARED_GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
+
+SHARED_GOLD = SHARED / "gold"
 
 
 def record(id="a1", **fields):

@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from dbcompare import assert_same, check_whole_articles, make_corpus
-from servers import datasette
+from tests.dbcompare import assert_same, check_whole_articles, make_corpus
+from tests.servers import datasette
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
 METADATA = ROOT / "pipeline" / "datasette" / "metadata.yaml"
 
 

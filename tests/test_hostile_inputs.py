@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dbcompare import check_whole_articles, source_texts
+from tests.dbcompare import check_whole_articles, source_texts
 from pipeline.clean import Story, clean_story
 from pipeline.extract import Pipeline, extract
 from pipeline.ingest import MAX_BYTES, IngestError, RawArticle, iter_articles

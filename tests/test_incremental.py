@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dbcompare import assert_same, check_whole_articles, make_corpus, source_texts, write_jsonl
+from tests.dbcompare import assert_same, check_whole_articles, make_corpus, source_texts, write_jsonl
 from pipeline import run as run_module
 from pipeline.run import run
 

@@ -10,6 +10,7 @@ import pytest
 
 from pipeline import ingest
 from pipeline.ingest import IngestError, RawArticle, iter_articles
+from tests import SHARED
 
 # Written for these tests (not taken from any corpus).
 SENTENCE = (
@@ -273,7 +274,7 @@ def test_error_str_formats() -> None:
 
 
 def test_seed_corpus_reads_cleanly() -> None:
-    shared = Path(__file__).resolve().parents[1].parent / "shared"
+    shared = SHARED
     if not shared.is_dir():
         pytest.skip("../shared is not present")
     results = list(iter_articles([shared / "seeds", shared / "dev"]))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import underthesea
 
-from dbcompare import source_texts
+from tests.dbcompare import source_texts
 from pipeline.clean import clean_story
 from pipeline.ingest import RawArticle
 from pipeline.nlp import _fast_pos_tagger, analyse, pos_tag

@@ -1,17 +1,17 @@
-"""Build models/provinces.json and models/districts.json from `vietnamadminunits`.
+"""Build pipeline/rules/provinces.json and pipeline/rules/districts.json from `vietnamadminunits`.
 
 Run once by hand when the data should change; the output is committed and the pipeline
 never imports this script or the package (pipeline/gazetteer.py reads the JSON only):
 
     python -m venv /tmp/gz && /tmp/gz/bin/pip install vietnamadminunits==1.0.4
-    /tmp/gz/bin/python models/build_gazetteers.py
+    /tmp/gz/bin/python tools/build_gazetteers.py
 
 What comes from the package (its bundled SQLite `data/dataset.db` and
 `data/converter_2025.json`): the 63 provinces before the 1 July 2025 merger and the 34
 after, their codes and representative lat/lon, the old -> new province mapping, and the
 district-level units before 2025. What is written here by hand: the spelling the project
 uses (GOLD.md), the socio-economic region, the spelling variants printed in the press and
-the few context rules in EXTRA_RULES. models/outlets.json is maintained by hand, not here.
+the few context rules in EXTRA_RULES. pipeline/rules/outlets.json is maintained by hand, not here.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ import vietnamadminunits
 
 PACKAGE = "vietnamadminunits"
 PACKAGE_VERSION = "1.0.4"
-OUT = Path(__file__).resolve().parent
+OUT = Path(__file__).resolve().parents[1] / "pipeline" / "rules"
 PKG_DIR = Path(vietnamadminunits.__file__).resolve().parent
 
 

@@ -1,0 +1,285 @@
+"""Separate the story from the page's chrome.
+
+``clean_story`` turns a ``RawArticle`` into a ``Story``: the story as plain text, one paragraph
+per line, with the title line and any dateline near the top kept (later stages read the
+publication date and the outlet from them), and without the site's menus, counters,
+share/print widgets, banner slogans and the related-article teasers that follow the story.
+
+HTML goes through trafilatura first (main text and metadata); its output, like every plain
+text, then goes through the same line rules. The rules are data, in ``rules/chrome.json``
+(its source is in ``models/README.md``): a new widget label is a line there, not a code change.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from . import rules as rule_files
+from .ingest import RawArticle, normalize_text
+from .text import nfc
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DIGIT = re.compile(r"\d")
+_CRAWLER_DATE = re.compile(r"^date\s+\d{4}-\d{2}(-\d{2})?\b")
+_DATE_OR_TIME = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}([/.\-]\d{2,4})?\b|\b\d{1,2}:\d{2}\b")
+
+
+@dataclass(frozen=True)
+class Story:
+    """The cleaned story of one article and what is known about it."""
+
+    id: str
+    text: str
+    title: str | None
+    url: str | None
+    published: str | None
+    source_hint: str | None
+    path: str
+    removed: tuple[str, ...] = ()
+    """Kinds of material removed, in the order first met: "boilerplate" (trafilatura's cut of
+    an HTML page), "chrome", "banner", "menu", "teasers"."""
+
+
+@dataclass(frozen=True)
+class ChromeRules:
+    """``rules/chrome.json``, compiled."""
+
+    teaser_markers: frozenset[str]
+    chrome_lines: tuple[re.Pattern[str], ...]
+    banner_min_words: int
+    banner_min_upper_share: float
+    menu_max_words: int
+    menu_min_run: int
+    menu_sentence_punctuation: str
+    story_min_words: int
+    photo_credit: re.Pattern[str]
+
+    def is_teaser_marker(self, line: str) -> bool:
+        key = line.strip().rstrip(":").strip().casefold()
+        return key in self.teaser_markers
+
+    def is_chrome(self, line: str) -> bool:
+        stripped = line.strip()
+        return any(p.fullmatch(stripped) for p in self.chrome_lines)
+
+    def is_banner(self, line: str) -> bool:
+        words = line.split()
+        if len(words) < self.banner_min_words:
+            return False
+        letters = [ch for ch in line if ch.isalpha()]
+        if not letters:
+            return False
+        upper = sum(1 for ch in letters if ch.isupper())
+        return upper / len(letters) >= self.banner_min_upper_share
+
+    def is_menu_like(self, line: str) -> bool:
+        stripped = line.strip()
+        return (
+            0 < len(stripped.split()) <= self.menu_max_words
+            and not any(ch in self.menu_sentence_punctuation for ch in stripped)
+            and not _DIGIT.search(stripped)
+        )
+
+    def is_story_text(self, line: str) -> bool:
+        return len(line.split()) >= self.story_min_words
+
+
+def load_chrome_rules(chrome: rule_files.Chrome | None = None) -> ChromeRules:
+    """The chrome rules compiled (by default ``rules/chrome.json``, compiled once)."""
+    return _compile(chrome) if chrome is not None else _default_rules()
+
+
+@lru_cache(maxsize=1)
+def _default_rules() -> ChromeRules:
+    return _compile(rule_files.Rules.default().chrome)
+
+
+def _compile(data: rule_files.Chrome) -> ChromeRules:
+    return ChromeRules(
+        teaser_markers=frozenset(nfc(m).strip().rstrip(":").strip().casefold() for m in data.teaser_markers),
+        chrome_lines=tuple(re.compile(nfc(p), re.IGNORECASE) for p in data.chrome_lines),
+        banner_min_words=data.banner.min_words,
+        banner_min_upper_share=data.banner.min_upper_share,
+        menu_max_words=data.menu.max_words,
+        menu_min_run=data.menu.min_run,
+        menu_sentence_punctuation=data.menu.sentence_punctuation,
+        story_min_words=data.story_min_words,
+        photo_credit=re.compile(rf"\(?\b{re.escape(data.photo_credit)}\s*:", re.IGNORECASE),
+    )
+
+
+# --------------------------------------------------------------------------- the story
+
+
+def clean_story(raw: RawArticle) -> Story:
+    """The story of ``raw`` without the page's chrome; never raises on odd input."""
+    rules = load_chrome_rules()
+    removed: list[str] = []
+    title = published = source_hint = None
+    url = raw.url
+
+    text = ""
+    if raw.html:
+        text, meta = _html_main_text(raw.html, raw.url)
+        if text:
+            removed.append("boilerplate")
+        title = meta.get("title")
+        url = url or meta.get("url")
+        source_hint = meta.get("sitename")
+        if meta.get("date") and _ISO_DAY.match(meta["date"]):
+            published = meta["date"]
+    if not text.strip() and raw.text:
+        text = raw.text
+    text = normalize_text(text)
+
+    cleaned = clean_text(text, rules, removed)
+    if not cleaned and text.strip():
+        # Everything looked like chrome: better the uncleaned page than no story at all.
+        cleaned = _tidy_lines(text.split("\n"))
+        removed.clear()
+
+    if title:
+        title = _one_line(title)
+        if title and not _near_top(title, cleaned):
+            cleaned = f"{title}\n{cleaned}" if cleaned else title
+    else:
+        title = guess_title(cleaned)
+
+    if not source_hint and url:
+        source_hint = urlsplit(url).hostname or None
+
+    return Story(
+        id=raw.id,
+        text=cleaned,
+        title=title,
+        url=url,
+        published=raw.published or published,
+        source_hint=source_hint,
+        path=raw.path,
+        removed=tuple(removed),
+    )
+
+
+def clean_text(text: str, rules: ChromeRules | None = None, removed: list[str] | None = None) -> str:
+    """Apply the line rules to a plain text; append the kinds removed to ``removed``."""
+    rules = rules or load_chrome_rules()
+    removed = removed if removed is not None else []
+
+    def note(kind: str) -> None:
+        if kind not in removed:
+            removed.append(kind)
+
+    lines = [line.rstrip() for line in normalize_text(text).split("\n")]
+
+    # 1. Chrome and banner lines, wherever they stand.
+    kept: list[str] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        if rules.is_teaser_marker(line):
+            kept.append(line)
+        elif rules.is_chrome(line):
+            note("chrome")
+        elif rules.is_banner(line):
+            note("banner")
+        else:
+            kept.append(line)
+
+    # 2. A site menu: a run of short menu-like lines at the very top, before the title.
+    run = 0
+    while run < len(kept) and rules.is_menu_like(kept[run]):
+        run += 1
+    if run >= rules.menu_min_run and run < len(kept):
+        kept = kept[run:]
+        note("menu")
+
+    # 3. Related-article teasers: from the first marker after some story text to the end.
+    story: list[str] = []
+    seen_story = False
+    for line in kept:
+        if rules.is_teaser_marker(line):
+            if seen_story:
+                note("teasers")
+                break
+            note("chrome")
+            continue
+        story.append(line)
+        seen_story = seen_story or rules.is_story_text(line)
+
+    return _tidy_lines(story)
+
+
+def guess_title(text: str) -> str | None:
+    """The headline of a plain-text story: the first line near the top that reads like one.
+
+    Section names ("Chính trị"), datelines and photo captions above the headline are passed
+    over; a crawler's ``date YYYY-MM[-DD]`` prefix is looked behind. When the page starts with
+    the lead paragraph (a long line ending in a full stop) there is no headline: ``None``.
+    """
+    caption = load_chrome_rules().photo_credit
+    for line in text.split("\n")[:4]:
+        line = line.strip()
+        meta = _CRAWLER_DATE.match(line)
+        if meta:
+            line = line[meta.end():].strip()
+        words = line.split()
+        if len(words) < 3:
+            continue
+        if len(words) <= 12 and (_DATE_OR_TIME.search(line) or _DIGIT.match(line)):
+            continue
+        if caption.search(line):
+            continue
+        if len(words) > 40 or (line.endswith(".") and not line.endswith("..")):
+            return None
+        return line
+    return None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _html_main_text(html: str, url: str | None) -> tuple[str, dict]:
+    """trafilatura's main text and metadata; its baseline or html2txt when that is empty."""
+    import trafilatura  # imported here: plain-text runs never pay for it
+
+    meta: dict = {}
+    text = ""
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+        )
+        if doc is not None:
+            meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+            text = meta.get("text") or ""
+    except Exception:  # noqa: BLE001 - a parser failure on one page must not stop the run
+        meta, text = {}, ""
+    if not text.strip():
+        for fallback in (lambda: trafilatura.baseline(html)[1], lambda: trafilatura.html2txt(html)):
+            try:
+                text = fallback() or ""
+            except Exception:  # noqa: BLE001
+                text = ""
+            if text.strip():
+                break
+    meta = {k: (normalize_text(v) if isinstance(v, str) else v) for k, v in meta.items()}
+    return text, meta
+
+
+def _tidy_lines(lines: list[str]) -> str:
+    """Trailing spaces off, blank lines out: paragraphs separated by a single "\\n"."""
+    return "\n".join(line.rstrip() for line in lines if line.strip())
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _near_top(title: str, text: str, lines: int = 4) -> bool:
+    key = title.casefold()
+    return any(key in _one_line(line).casefold() for line in text.split("\n")[:lines])

@@ -1,0 +1,53 @@
+"""Serving the database with Datasette: the one definition of how it is started.
+
+``serve_args`` is used by ``make serve`` (through ``python -m pipeline.datasette``) and by
+the tests, so that the tests start exactly what analysts start:
+
+- ``--metadata metadata.yaml``: descriptions, facets, canned queries, plugin settings;
+- ``--plugins-dir plugins``: the evidence page (``/<db>/-/article/<id>``), links from
+  every fact to it, the person page's title history, and a refusal of every write action;
+- ``--template-dir templates``: the evidence page and the person page;
+- ``--setting sql_time_limit_ms 3000``: any query stops after 3 s;
+- ``--host 127.0.0.1``: local only unless another host is asked for.
+
+Read-only: Datasette 0.65 has no write API and opens a database file that is not
+immutable with SQLite's ``mode=ro`` (its write connection is only opened by plugins that
+write, and none is installed); the plugin also refuses the write permissions of later
+Datasette versions. ``immutable=True`` (``-i``) opens the file as immutable instead:
+fastest, but only for a file that no run is writing to (a WAL database being written is
+then read without its newest pages).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+METADATA = HERE / "metadata.yaml"
+PLUGINS_DIR = HERE / "plugins"
+TEMPLATES_DIR = HERE / "templates"
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+SQL_TIME_LIMIT_MS = 3000
+
+
+def serve_args(db: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+               immutable: bool = False) -> list[str]:
+    """The arguments of ``datasette`` (``python -m datasette ARGS``) serving ``db``."""
+    return [
+        "serve",
+        *(["-i"] if immutable else []),
+        str(db),
+        "--metadata", str(METADATA),
+        "--plugins-dir", str(PLUGINS_DIR),
+        "--template-dir", str(TEMPLATES_DIR),
+        "--setting", "sql_time_limit_ms", str(SQL_TIME_LIMIT_MS),
+        "--host", host,
+        "--port", str(port),
+    ]
+
+
+def url(db: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
+    """Where the database page is served (the database is named after the file's stem)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/{Path(db).stem}"

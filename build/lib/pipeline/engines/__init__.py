@@ -1,0 +1,44 @@
+"""Engines: where a batch of raw articles is cleaned and extracted.
+
+An engine has ``submit(raws)``, returning a future whose ``result()`` is the list of
+``worker.extract_batch`` outcomes in order (``worker.Extracted`` or ``worker.Failed``),
+``batch_size`` (articles per submitted batch), ``max_pending`` (batches in flight beyond the
+one being written: what bounds memory) and ``close()``; it is a context manager.
+
+- ``local.InlineEngine``: this process, one article after the other;
+- ``local.ProcessEngine``: ``-j N`` worker processes on this machine;
+- ``dask.DaskEngine``: a dask.distributed cluster.
+"""
+from __future__ import annotations
+
+import os
+
+SMALL_RUN = 32
+"""Articles per core below which a run with the default ``-j`` runs inline."""
+
+
+def open_engine(engine: str = "local", jobs: int | None = None, scheduler: str | None = None,
+                expected: int | None = None):
+    """The engine for a run. ``jobs`` defaults to the machine's cores, but then a run of
+    fewer than ``SMALL_RUN`` articles per core (``expected``) runs inline: starting workers
+    would cost more than it saves."""
+    if engine == "dask":
+        from .dask import DaskEngine
+
+        return DaskEngine(scheduler, workers=jobs)
+    if engine != "local":
+        raise ValueError(f"unknown engine {engine!r} (expected 'local' or 'dask')")
+    from .local import InlineEngine, ProcessEngine
+
+    if jobs is None:
+        jobs = available_cores()
+        if expected is not None and expected < SMALL_RUN * jobs:
+            jobs = 1
+    return InlineEngine() if jobs <= 1 else ProcessEngine(jobs)
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1

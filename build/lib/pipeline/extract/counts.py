@@ -1,0 +1,119 @@
+"""Counts of associations: "toàn tỉnh có 1.475 hội quần chúng", "thành lập mới 12 hội".
+
+Only numbers of associations or of their units count (GOLD.md): not members who are
+people (hội viên), delegates, money or years. The counted nouns, number words and the
+words of each kind are data (``rules/counts.json``).
+"""
+from __future__ import annotations
+
+import re
+
+from ..nlp import Doc
+from ..rules import Rules
+from ..schema import AssociationCount
+from ..text import E, alternation
+from .common import evidence
+from .component import Component
+
+
+class Counts:
+    """The count patterns of one set of rules."""
+
+    def __init__(self, rules: Rules):
+        r = rules.counts
+        self.number_words = r.number_words
+        self.multipliers = r.multipliers
+        number = (rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+|{alternation(r.number_words)})"
+                  rf"(?:\s+(?P<mult>{alternation(r.multipliers)}))?")
+        subject = (
+            rf"(?P<subject>(?:tổ chức\s+)?(?:{alternation(r.nouns)}){E}(?!\s+(?:{alternation(r.nouns_not_before)}))"
+            rf"(?:\s+(?:{alternation(r.modifiers)}|(?-i:[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)?)))?)"
+        )
+        self.count = re.compile(rf"(?<![\w.,])(?:{alternation(r.number_lead_words)})?\s*{number}\s+{subject}", re.I)
+        # "nâng tổng số hội viên lên 34 đơn vị": organisations counted as members.
+        self.member_units = re.compile(
+            rf"(?:{alternation(r.member_units.before)})\s+[^.;]*?hội[^.;]*?\s{number}\s+"
+            rf"(?P<subject>{re.escape(r.member_units.noun)})", re.I)
+        self.kinds = [(kind, re.compile(rf"{alternation(words)}(?!\w)" if kind == "new" else alternation(words), re.I))
+                      for kind, words in r.kinds.items()]
+        self.total = re.compile(rf"(?:{alternation(r.total_before)})[^.;,]*$", re.I)
+        self.awarded = re.compile(alternation(r.awarded), re.I)
+        self.not_count_before = re.compile(rf"(?:{alternation(r.not_count_before)})\s*$", re.I)
+        self.ordinal_before = re.compile(rf"(?:{alternation(r.ordinal_before)})\s*$", re.I)
+
+    def __call__(self, doc: Doc) -> None:
+        found = self.association_counts(doc)
+        for i, c in enumerate(found):
+            doc.add_span("count", c.evidence.start, c.evidence.end, f"{c.count} {c.subject} ({c.kind})", i)
+        doc.facts["association_counts"] = found
+
+    def association_counts(self, doc: Doc) -> list[AssociationCount]:
+        found: list[AssociationCount] = []
+        seen: set[tuple[int, int]] = set()
+        for rx in (self.count, self.member_units):
+            for m in rx.finditer(doc.text):
+                value = self._value(m["num"], m["mult"])
+                if value is None or value == 0:
+                    continue
+                if rx is self.count and not self._plain_number_context(doc.text, m):
+                    continue
+                span = (m.start("num"), m.end("subject"))
+                if any(a <= span[0] < b for a, b in seen):
+                    continue
+                seen.add(span)
+                after = re.split(r"[,;.\n]", doc.text[span[1]: span[1] + 80])[0]
+                if self.awarded.search(after):
+                    continue  # "5 hội được tặng Bằng khen": winners of an award, not a count
+                kind = ("total" if self.total.search(doc.text[max(0, span[0] - 30): span[0]])
+                        else self._kind(doc.text, span[0], after))
+                if any(f.count == value and f.kind == kind for f in found):
+                    continue  # the same fact said twice
+                found.append(
+                    AssociationCount(
+                        count=value, subject=_head(m["subject"]), kind=kind,
+                        evidence=evidence(doc, span[0], span[1]),
+                    )
+                )
+        return found
+
+    def _value(self, num: str, mult: str | None) -> int | None:
+        num = num.lower()
+        value = self.number_words.get(num)
+        if value is None:
+            value = int(num.replace(".", ""))
+        return value * self.multipliers.get((mult or "").lower(), 1)
+
+    def _plain_number_context(self, text: str, m: re.Match) -> bool:
+        """Not "Cụm thi đua số 1", "Hội nghị lần thứ 5", "năm 2019 hội ..."."""
+        before = text[max(0, m.start("num") - 25): m.start("num")]
+        if self.ordinal_before.search(before) or self.not_count_before.search(before):
+            return False
+        num = m["num"]
+        return not (num.isdigit() and len(num) == 4 and num.startswith(("19", "20")))
+
+    def _kind(self, text: str, at: int, after: str = "") -> str:
+        """The kind from the nearest kind word before the number in its clause ("thành lập
+        mới 3 hội, giải thể 1 hội": 3 new, 1 dissolved), else right after the counted noun
+        ("12 hội được thành lập mới"); a count with none is a total."""
+        clause_start = max(text.rfind(c, 0, at) for c in ";.\n") + 1
+        # Within the clause, only the part that governs this number ("giải thể 5 hội và phê
+        # duyệt điều lệ cho 7 hội": the 7 were not dissolved).
+        window = re.split(r",|\svà\s", text[clause_start:at])[-1]
+        best = None
+        for kind, rx in self.kinds:
+            for m in rx.finditer(window):
+                if best is None or m.end() > best[0]:
+                    best = (m.end(), kind)
+        if best:
+            return best[1]
+        for kind, rx in self.kinds:
+            if rx.search(after):
+                return kind
+        return "total"
+
+
+def _head(subject: str) -> str:
+    return re.sub(r"\s+", " ", subject).strip()
+
+
+COUNTS = Component("counts", requires=(), assigns=("association_counts", "span:count"), factory=Counts)

@@ -1,0 +1,201 @@
+"""Directives: what leaders asked, assigned or stressed, one task per directive.
+
+A leader's speech opens with a reporting verb ("Phát biểu chỉ đạo ...", "X đề nghị",
+"nhấn mạnh", "mong muốn") and goes on over the next sentences and paragraphs; within
+it, a sentence is a directive when it states a task ("cần", "phải", "tiếp tục",
+"tăng cường", an imperative verb first). Tasks a meeting adopts ("Hội nghị nhất trí
+...") are directives with no speaker. Past results and an association's own pledges
+("sẽ tiếp tục") are not. The words are data (``rules/directives.json``).
+
+A speaker is an official the sentence names: one of the ``official`` spans of the chain
+(nearest before the verb), else the official whose long title the sentence prints.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from ..nlp import Doc, Sentence
+from ..rules import Rules
+from ..schema import Directive, Official
+from ..text import B, E, alternation, fold
+from .common import evidence
+from .component import Component
+
+# A headline or lead that quotes a leader: "Tổng Bí thư Nguyễn Phú Trọng: Các cấp Hội ... cần ...".
+QUOTED = re.compile(r"^(?:Theo\s+)?(?P<who>[^:,]{4,90})(?:\s*:\s*|,\s+)")
+QUIET_LIMIT = 4  # a speech is over after this many sentences without a task
+
+
+def _words(words: list[str]) -> str:
+    return alternation(words)
+
+
+class Directives:
+    """The directive patterns of one set of rules."""
+
+    def __init__(self, rules: Rules):
+        r = rules.directives
+        # "X đề nghị các hội ...": the verb that introduces a directive and what follows it.
+        self.intro = re.compile(rf"{B}(?:{_words(r.intro_verbs)}){E}\s*:?\s*", re.I)
+        # A speech that goes on over several sentences starts with one of these.
+        self.opener = re.compile(rf"{B}(?:{_words(r.speech_openers)}){E}", re.I)
+        self.task = re.compile(rf"{B}(?:{_words(r.task_markers)}){E}", re.I)
+        self.imperative = re.compile(rf"^(?:{_words(r.imperatives)}){E}", re.I)
+        self.adopted = re.compile(rf"{B}(?:{_words(r.adopted)}){E}\s*:?\s*", re.I)
+        self.not_task = re.compile(rf"{B}(?:{_words(r.not_tasks)}){E}", re.I)
+        # Salutations and wishes open with a verb too ("Thưa các vị đại biểu", "Chúc Đại hội ...").
+        self.not_imperative = {fold(w) for w in r.not_imperatives}
+        markers = alternation(r.caption_markers)
+        self.caption = re.compile(rf"(?:{markers})\s*:|\((?:{markers})", re.I)
+        self.not_before = re.compile(rf"(?:{_words(r.intro_not_before)})\s*$", re.I)
+        self.not_after = re.compile(rf"^\s*(?:{'|'.join(r.intro_not_after)})", re.I)
+        self.agreed = re.compile(r.agreed_pattern, re.I)
+        self.task_prefix = re.compile(rf"^[^,]{{0,40}}(?:{'|'.join(r.task_prefixes)}),\s*", re.I)
+        self.speaker_subject = re.compile(rf"(?:{_words(r.speaker_words)})[^,.;]{{0,60}}$", re.I)
+        self.dropped_opener = re.compile(rf"^(?:{_words(r.dropped_openers)}|:){E}\s*")
+
+    def __call__(self, doc: Doc) -> None:
+        found = self.directives(doc, doc.facts["officials"])
+        for i, d in enumerate(found):
+            doc.add_span("directive", d.evidence.start, d.evidence.end, d.speaker or "", i)
+        doc.facts["directives"] = found
+
+    def directives(self, doc: Doc, officials: list[Official]) -> list[Directive]:
+        found: list[Directive] = []
+        speaker: str | None = None  # the leader whose speech we are in
+        in_speech, quiet = False, 0
+        spans = doc.spans_of("official")
+        names = (spans, [s.start for s in spans])
+        long_titles = [(o.name, fold(t)) for o in officials for t in o.titles if len(t.split()) >= 3]
+        captions = {s.paragraph for s in doc.sentences if self.caption.search(s.text)}
+        for sentence in doc.sentences:
+            text = sentence.text
+            if len(text.split()) < 4 or sentence.paragraph in captions:
+                continue
+            intro = self._intro(text)
+            adopted = self.adopted.search(text) or self.agreed.search(text)
+            if adopted and (intro is None or adopted.start() < intro.start()):
+                found += _tasks(doc, sentence, text[adopted.end():], None, self.dropped_opener)
+                in_speech, speaker, quiet = True, None, 0
+                continue
+            named = _speaker_in(sentence, len(text), names, long_titles,
+                                intro.start() if intro else len(text))
+            if intro and (named or in_speech or self.speaker_subject.search(text[: intro.start()])):
+                speaker = named or speaker or _leader(officials)
+                in_speech, quiet = True, 0
+                found += _tasks(doc, sentence, text[intro.end():], speaker, self.dropped_opener)
+                continue
+            quoted = QUOTED.match(text)
+            if quoted and (":" in quoted.group() or text.startswith("Theo")) and self._is_task(text[quoted.end():]):
+                who = _speaker_in(sentence, quoted.end("who"), names, long_titles, quoted.end("who"))
+                if who:
+                    found += _tasks(doc, sentence, text[quoted.end():], who, self.dropped_opener)
+                    continue
+            if self.opener.search(text) and named:
+                if not _caption_like(sentence, doc):
+                    speaker, in_speech, quiet = named, True, 0
+                continue
+            if in_speech and (self._is_task(text) or self._starts_with_verb(sentence)):
+                found += _tasks(doc, sentence, text, speaker, self.dropped_opener)
+                quiet = 0
+                continue
+            quiet += 1
+            if quiet > QUIET_LIMIT:
+                in_speech = False
+        return _dedupe(found)
+
+    def _intro(self, text: str) -> re.Match | None:
+        """The first verb that introduces an instruction ("đề nghị", "yêu cầu"), not the
+        noun ("sự chỉ đạo", "phát biểu chỉ đạo tại", "đã đề nghị")."""
+        for m in self.intro.finditer(text):
+            verb_end = m.start() + len(m.group().rstrip(" :\t"))
+            if not self.not_before.search(text[: m.start()]) and not self.not_after.match(text[verb_end:]):
+                return m
+        return None
+
+    def _starts_with_verb(self, sentence: Sentence) -> bool:
+        """Within a speech, a sentence whose first word underthesea tags as a verb is an
+        imperative ("Vận động hội viên ...", "Giữ vững ..."), unless it reports a result."""
+        tagged = [(w, t) for w, t in sentence.tagged if t != "CH"]
+        return (bool(tagged) and tagged[0][1] == "V" and fold(tagged[0][0]) not in self.not_imperative
+                and not self.not_task.search(sentence.text))
+
+    def _is_task(self, text: str) -> bool:
+        """An instruction: an imperative verb first ("Rà soát ...", "Duy trì ..."), or a task
+        marker ("cần", "tăng cường") in a sentence that does not report results."""
+        body = self.task_prefix.sub("", text)
+        if self.imperative.match(body.strip("“\"' ")):
+            return True
+        return bool(self.task.search(text)) and not self.not_task.search(text)
+
+
+def _speaker_in(sentence: Sentence, length: int, names, long_titles, verb_at: int) -> str | None:
+    """The official named in the sentence's first ``length`` characters nearest before
+    its verb at ``verb_at`` (else the first after it); else the official one of whose
+    titles of three words or more it prints. ``names``: the ``official`` spans."""
+    lo, hi, verb = sentence.start, sentence.start + length, sentence.start + verb_at
+    spans, starts = names
+    here = [s for s in spans[bisect_left(starts, lo): bisect_left(starts, hi)] if s.end <= hi]
+    before = [s for s in here if s.end <= verb]
+    if before:
+        return max(before, key=lambda s: s.start).label
+    if here:
+        return min(here, key=lambda s: s.start).label
+    folded = fold(sentence.text[:length])
+    for name, title in long_titles:
+        if title in folded:
+            return name
+    return None
+
+
+def _leader(officials: list[Official]) -> str | None:
+    chairs = [o.name for o in officials if o.role == "chair"]
+    return chairs[0] if chairs else (officials[0].name if len(officials) == 1 else None)
+
+
+def _caption_like(sentence: Sentence, doc: Doc) -> bool:
+    """A photo caption ("X phát biểu chỉ đạo tại hội nghị"): a short paragraph of one
+    sentence. It names who spoke but does not start a speech."""
+    i = sentence.index
+    neighbours = [doc.sentences[j] for j in (i - 1, i + 1) if 0 <= j < len(doc.sentences)]
+    alone = all(s.paragraph != sentence.paragraph for s in neighbours)
+    return alone and len(sentence.text.split()) < 20
+
+
+def _tasks(doc: Doc, sentence: Sentence, body: str, speaker: str | None, dropped) -> list[Directive]:
+    """One directive per task: tasks are separated by ';' (GOLD.md). Evidence is the
+    task's own span in the story (the whole sentence if the text was reshaped)."""
+    out = []
+    for part in body.split(";"):
+        task = _clean(part, dropped)
+        if len(task.split()) < 3:
+            continue
+        at = doc.text.find(task, sentence.start, sentence.end)
+        start, end = (at, at + len(task)) if at >= 0 else (sentence.start, sentence.end)
+        out.append(Directive(speaker=speaker, text=task, evidence=evidence(doc, start, end)))
+    return out
+
+
+def _clean(task: str, dropped) -> str:
+    task = task.strip()
+    task = re.sub(r"^[“\"'‘]+|[”\"'’]+$", "", task).strip()
+    task = re.sub(r"(?:\.{3}|…)?[./]*\s*$", "", task)
+    task = dropped.sub("", task)
+    return task.strip(" ,.;:“”\"")
+
+
+def _dedupe(found: list[Directive]) -> list[Directive]:
+    """A headline and the body often state the same task: keep the longer one."""
+    kept: list[tuple[Directive, set[str]]] = []
+    for d in sorted(found, key=lambda d: -len(d.text)):
+        words = set(re.findall(r"\w+", fold(d.text)))
+        if any(k.speaker == d.speaker and len(words & kw) >= 0.7 * len(words) for k, kw in kept):
+            continue
+        kept.append((d, words))
+    order = {id(d): i for i, d in enumerate(found)}
+    return sorted((d for d, _ in kept), key=lambda d: order[id(d)])
+
+
+DIRECTIVES = Component("directives", requires=("officials", "span:official"),
+                       assigns=("directives", "span:directive"), factory=Directives)

@@ -1,0 +1,363 @@
+"""Officials: who took part in the meeting, with their titles as printed and their role.
+
+A person is a run of capitalised syllables that starts with a known surname, and counts
+as an official only when the text ties a title or an honorific to it: "Title Name",
+"đồng chí Name, Title, Title", "Name - Title", "các đồng chí: Name, Title; Name, Title",
+"các Ủy viên Ban Thường vụ: Name-Title; ...", "Name được bầu giữ chức Title". A byline
+or a photo credit has neither, so it never becomes one. Title words, surnames, honorifics
+and role verbs are data (``rules/officials.json``, ``rules/names.json``); titles are matched
+with the tone-mark placement folded (Uỷ viên = Ủy viên).
+
+Assigns ``officials`` and the spans ``official`` (each mention of a name) and ``title``
+(each title printed with it), both pointing to the official's index.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..gazetteer import find_districts, find_provinces
+from ..nlp import Doc, Sentence
+from ..rules import Rules
+from ..schema import ROLE_ORDER, Official
+from ..text import B, E, alternation, fold, fold_in_place
+from .common import evidence
+from .component import Component
+
+WORD = re.compile(r"\w[\w’'&]*")
+# "và" joins two titles' words only before a capital ("Bộ Kế hoạch và Đầu tư"); before a
+# lower-case word it ends the title ("Phó Trưởng Ban và lãnh đạo các vụ").
+_AND = re.compile(r"\svà\s+(\w)")
+
+
+@dataclass
+class Mention:
+    name: str
+    start: int
+    end: int
+    sentence: Sentence
+    titles: list[str] = field(default_factory=list)
+    honorific: bool = False
+    title_spans: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+class Officials:
+    """The officials finder of one set of rules."""
+
+    def __init__(self, rules: Rules):
+        r = rules.officials
+        roles = r.roles
+        self.surnames = {fold(s) for s in rules.names.surnames}
+        self.not_names = tuple(fold(s) for s in r.not_names)
+        # Searched in folded text (lower case, one tone placement); offsets are the original's.
+        prefix = rf"(?:(?:{alternation(r.title_prefixes, folded=True)})\s+)?"
+        self.title_head = re.compile(rf"{B}{prefix}(?:{alternation(r.title_heads, folded=True)}){E}")
+        self.honorific = re.compile(rf"(?<![\w/])(?:{alternation(r.honorifics, folded=True)})\s*$")
+        self.stop_words = re.compile(rf"\s(?:{alternation(r.title_stops, folded=True)}){E}")
+        self.appointed = re.compile(
+            rf"^\s*(?:được\s+(?:{alternation(r.appointed.verbs)})\s+)?(?:{alternation(r.appointed.posts)})\s+")
+        self.place_before = re.compile(rf"(?:{alternation(r.place_before_name, folded=True)})\s+$")
+        lead_in = [alternation(r.lead_in.words, folded=True), *r.lead_in.patterns]
+        self.lead_in = re.compile(rf"^(?:(?:{'|'.join(lead_in)})\s*)*$")
+        self.lead_end = re.compile(rf"(?:^|\s)(?:{alternation(r.lead_end, folded=True)})\s*$")
+        self.chair = re.compile(alternation(roles.chair), re.I)
+        self.chair_list = re.compile("|".join(roles.chair_list_patterns), re.I)
+        self.leads = re.compile(alternation(roles.leads), re.I)
+        attend = [re.escape(w) + (rf"(?!\s+(?:{alternation(roles.attend_not_before[w])}))"
+                                  if w in roles.attend_not_before else "")
+                  for w in sorted(set(roles.attend), key=lambda w: (-len(w), w))]
+        self.attend = re.compile(rf"{B}(?:{'|'.join(attend + roles.attend_patterns)}){E}", re.I)
+        self.speak = re.compile(alternation(roles.speak), re.I)
+        self.concludes = re.compile(alternation(roles.concludes), re.I)
+        self.led_kinds = set(roles.led_kinds)
+        self.meeting = re.compile(alternation(roles.meeting_words), re.I)
+
+    # -- the component ----------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> None:
+        found, mentions = self.officials(doc, doc.facts.get("meeting.kind"))
+        index = {fold(o.name): i for i, o in enumerate(found)}
+        for m in mentions:
+            i = index[fold(m.name)]
+            doc.add_span("official", m.start, m.end, found[i].name, i)
+            for title, start, end in m.title_spans:
+                doc.add_span("title", start, end, title, i)
+        doc.facts["officials"] = found
+
+    def officials(self, doc: Doc, meeting_kind: str | None = None) -> tuple[list[Official], list[Mention]]:
+        """The officials and the mentions of their names."""
+        mentions = [m for s in doc.sentences for m in self._mentions(s)]
+        known = {fold(m.name) for m in mentions if m.titles or m.honorific}
+        by_name: dict[str, Official] = {}
+        for m in mentions:
+            key = fold(m.name)
+            if key not in known:
+                continue
+            role = self._role(m)
+            current = by_name.get(key)
+            if current is None:
+                by_name[key] = Official(
+                    name=m.name, titles=m.titles, role=role, evidence=evidence(doc, m.start, m.end)
+                )
+                continue
+            current.titles = merge_titles(current.titles, m.titles)
+            if ROLE_ORDER[role] < ROLE_ORDER[current.role]:
+                current.role = role
+        result = list(by_name.values())
+        kept = [m for m in mentions if fold(m.name) in known]
+        self._fallback_chair(result, kept, meeting_kind)
+        return result, kept
+
+    # -- finding names --------------------------------------------------------------------
+
+    def name_spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of personal names: 2-4 capitalised syllables starting with a surname,
+        not a place ("Hà Nội", "Lâm Đồng") nor a body ("Việt Nam", "Đoàn Kiểm tra")."""
+        words = [(w.start(), w.end(), w.group()) for w in WORD.finditer(text)]
+        spans, i = [], 0
+        while i < len(words):
+            if not words[i][2][0].isupper():
+                i += 1
+                continue
+            j = i + 1
+            while j < len(words) and words[j][2][0].isupper() and text[words[j - 1][1]: words[j][0]].strip() == "":
+                j += 1
+            spans.extend(self._names_in_run(text, words[i:j]))
+            i = j
+        return spans
+
+    def _names_in_run(self, text, run) -> list[tuple[int, int]]:
+        # A name never starts inside a place name ("Tỉnh ủy Kiên Giang Mai Văn Huỳnh"), nor
+        # inside a district's name printed after its administrative word ("Huyện ủy Đồng Phú").
+        base = run[0][0]
+        places = [(base + p.start, base + p.end) for p in find_provinces(text[base: run[-1][1]])]
+        if self.place_before.search(fold_in_place(text[max(0, base - 20): base])):
+            places += [(base + d.start, base + d.end)
+                       for d in find_districts(text[base: run[-1][1]], require_prefix=False) if d.start == 0]
+        spans, k = [], 0
+        while k < len(run):
+            word = run[k][2]
+            if any(a <= run[k][0] < b for a, b in places):
+                k += 1
+                continue
+            if fold(word) in self.surnames and not word.isupper() and len(run) - k >= 2:
+                if fold(text[run[k][0]: run[-1][1] + 12]).startswith(self.not_names):
+                    k += 1
+                    continue
+                end = min(len(run), k + 4)
+                # Acronyms ("UBND") never end a name.
+                while end > k + 1 and run[end - 1][2].isupper() and len(run[end - 1][2]) > 1:
+                    end -= 1
+                if end - k >= 2:
+                    spans.append((run[k][0], run[end - 1][1]))
+                    k = end
+                    continue
+            k += 1
+        return spans
+
+    # -- titles around a name ------------------------------------------------------------
+
+    def _head(self, segment: str, anchored: bool = False):
+        folded = fold_in_place(segment)
+        return self.title_head.match(folded) if anchored else self.title_head.search(folded)
+
+    def _stop(self, title: str) -> int | None:
+        """Where a title ends: the first stop word (tone-folded) or "và" before a lower-case word."""
+        found = [m.start() for m in [self.stop_words.search(" " + fold_in_place(title))] if m]
+        found += [m.start() for m in _AND.finditer(" " + title) if m.group(1).islower()][:1]
+        return min(found) if found else None
+
+    def _mentions(self, sentence: Sentence) -> list[Mention]:
+        text = sentence.text
+        spans = self.name_spans(text)
+        result = []
+        for n, (start, end) in enumerate(spans):
+            prev_end = spans[n - 1][1] if n else 0
+            next_start = spans[n + 1][0] if n + 1 < len(spans) else len(text)
+            before = text[prev_end:start]
+            pre, honorific = self._titles_before(before)
+            header, header_at = self._header_titles(text[:start], prev_end)
+            post = self._titles_after(text[end:next_start], next_start < len(text))
+            titles = merge_titles([], header + pre + post)
+            located = ([(t, *_locate(text, t, header_at, start)) for t in header]
+                       + [(t, *_locate(text, t, prev_end, start, last=True)) for t in pre]
+                       + [(t, *_locate(text, t, end, next_start)) for t in post])
+            title_spans = [(t, sentence.start + a, sentence.start + b)
+                           for t, a, b in located if a is not None and t in titles]
+            result.append(Mention(text[start:end], sentence.start + start, sentence.start + end, sentence,
+                                  titles, honorific, title_spans))
+        return result
+
+    def _title_to_end(self, segment: str) -> tuple[str, str] | None:
+        """(what precedes it, the title) when `segment` ends with a whole title: the first
+        title word after which no verb or preposition ends the title."""
+        folded = fold_in_place(segment)
+        for head in self.title_head.finditer(folded):
+            if self._stop(segment[head.start():]) is None:
+                return fold(segment[: head.start()]), self._trim(segment[head.start():])
+        return None
+
+    def _titles_before(self, before: str) -> tuple[list[str], bool]:
+        """Titles printed right before a name ("UVTV Tỉnh ủy, Trưởng ban Dân vận Tỉnh ủy X")."""
+        chunk = re.split(r"[;:]", before)[-1]
+        honorific = bool(self.honorific.search(fold_in_place(chunk.rstrip())))
+        segments = _segments(chunk)
+        titles: list[str] = []
+        for k in range(len(segments) - 1, -1, -1):
+            found = self._title_to_end(segments[k]) if segments[k] else None
+            if not found or not found[1]:
+                break
+            lead, title = found
+            if lead and not self.lead_in.match(lead):
+                if k == len(segments) - 1 or self.lead_end.search(lead):
+                    # "Phát biểu tại buổi làm việc, Chủ tịch UBND tỉnh X": the title starts at its head.
+                    titles.insert(0, title)
+                break
+            titles.insert(0, title)
+            if lead:
+                break
+        return titles, honorific
+
+    def _header_titles(self, before: str, prev_end: int) -> tuple[list[str], int]:
+        """A title list before a colon covers every name of the list after it:
+        "các nguyên Ủy viên Bộ Chính trị, nguyên Chủ tịch Quốc hội: A, B, C",
+        "Chín Phó chủ tịch Ủy ban MTTQ tỉnh, gồm: Ông A; bà B; ông C". Also where the
+        header's text starts."""
+        colon = before.rfind(":")
+        if colon < 0:
+            return [], 0
+        header = before[:colon]
+        # Only what follows the last name before the colon, from its last "các" on.
+        last_name_end = max([e for _, e in self.name_spans(header)] or [0])
+        at = last_name_end
+        header = header[last_name_end:]
+        cac = list(re.finditer(r"(?:^|\s)các\s", header))
+        if cac:
+            at += cac[-1].end()
+            header = header[cac[-1].end():]
+        titles = []
+        for seg in _segments(header):
+            head = self._head(seg)
+            if head and self.lead_in.match(fold(seg[: head.start()])):
+                title = self._trim(seg[head.start():])
+                if title:
+                    titles.append(title)
+        return titles, at
+
+    def _titles_after(self, until_next: str, another_follows: bool) -> list[str]:
+        """Titles printed after a name: ", Title, Title", " - Title", "(Title)",
+        "được bầu giữ chức Title"."""
+        appointed = self.appointed.match(until_next)
+        if appointed:
+            body = until_next[appointed.end():]
+        else:
+            m = re.match(r"\s*(?:,|\(|[-–—])\s*", until_next)
+            if not m:
+                return []
+            body = until_next[m.end():]
+        body = re.split(r"[;:]", body)[0]
+        titles = []
+        for seg in self._split_titles(body):
+            seg = seg.strip().rstrip(")")
+            if not self._head(seg, anchored=True):
+                break
+            title = self._trim(seg)
+            if title:
+                titles.append(title)
+            if self._stop(seg) is not None:
+                break
+        # A last segment right before the next name is that name's title, not this one's.
+        if titles and another_follows and until_next.rstrip().endswith(titles[-1]):
+            titles.pop()
+        return titles
+
+    def _split_titles(self, body: str) -> list[str]:
+        """Split at commas and dashes; a hyphen inside a word ("Đài PT-TH") splits only where
+        a title follows it ("Rah Lan Chung-Phó Bí thư Tỉnh ủy")."""
+        parts = []
+        for piece in re.split(r",|\s[-–—]\s", body):
+            cuts = [0] + [m.end() for m in re.finditer(r"(?<=\w)[-–]", piece)
+                          if self._head(piece[m.end():], anchored=True)]
+            parts += [piece[a:b].rstrip("-–") for a, b in zip(cuts, cuts[1:] + [len(piece)])]
+        return parts
+
+    def _trim(self, title: str) -> str:
+        """Cut a title at the first verb or preposition that ends it ("... chủ trì hội nghị")."""
+        stop = self._stop(title)
+        if stop is not None:
+            title = title[: max(0, stop)]
+        title = re.sub(r"\s+", " ", title).strip(" ,.-–")
+        if title.count("(") > title.count(")"):
+            title = title[: title.rfind("(")].strip()
+        return " ".join(title.split()[:16])
+
+    # -- roles ---------------------------------------------------------------------------
+
+    def _role(self, m: Mention) -> str:
+        text = m.sentence.text
+        at = m.start - m.sentence.start
+        clause_start = text.rfind(";", 0, at) + 1
+        clause_end = text.find(";", at)
+        clause = text[clause_start: clause_end if clause_end >= 0 else len(text)]
+        if self.chair_list.search(text):
+            return "chair"
+        chair = self.chair.search(clause)
+        if chair and clause_start + chair.start() > at:
+            return "chair"
+        lead = self.leads.search(text, at)
+        if lead and not self.name_spans(text[at + len(m.name): lead.start()]):
+            return "chair"
+        if self.attend.search(text):
+            return "attendee"
+        if self.speak.search(text):
+            return "speaker"
+        return "mentioned"
+
+    def _fallback_chair(self, found: list[Official], mentions: list[Mention], meeting_kind: str | None) -> None:
+        """When nobody is said to chair: the leader who concludes or opens the meeting, else,
+        for a meeting a leader runs, the first official named with the meeting itself."""
+        if not found or any(o.role == "chair" for o in found):
+            return
+        by_key = {fold(o.name): o for o in found}
+        for m in mentions:
+            if self.concludes.search(m.sentence.text[: m.start - m.sentence.start]):
+                by_key[fold(m.name)].role = "chair"
+                return
+        if meeting_kind not in self.led_kinds:
+            return
+        for m in mentions:
+            text = m.sentence.text
+            # "X có buổi gặp mặt ...", not "Tại buổi làm việc, X phát biểu": a speaker is not
+            # thereby the one who leads.
+            if self.meeting.search(text) and not self.attend.search(text) and not self.speak.search(text):
+                by_key[fold(m.name)].role = "chair"
+                return
+
+
+def merge_titles(old: list[str], new: list[str]) -> list[str]:
+    """The fullest list over all mentions: every title printed with the name, in the
+    order first printed, once ("Bí thư Tỉnh ủy" and "Bí thư Tỉnh ủy Trà Vinh" are one)."""
+    merged = list(old)
+    for t in new:
+        key = fold(t)
+        if not any(key in fold(m) or fold(m) in key for m in merged):
+            merged.append(t)
+    return merged
+
+
+def _segments(chunk: str) -> list[str]:
+    return [s.strip() for s in re.split(r",|\s[-–—]\s", chunk)]
+
+
+def _locate(text: str, title: str, lo: int, hi: int, last: bool = False) -> tuple[int | None, int | None]:
+    """Where a title (as trimmed: white space collapsed) is printed in text[lo:hi]."""
+    rx = re.compile(r"\s+".join(map(re.escape, title.split())))
+    found = list(rx.finditer(text, lo, hi))
+    if not found:
+        return None, None
+    m = found[-1] if last else found[0]
+    return m.start(), m.end()
+
+
+OFFICIALS = Component("officials", requires=("meeting.kind",),
+                      assigns=("officials", "span:official", "span:title"), factory=Officials)

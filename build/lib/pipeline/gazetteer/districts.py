@@ -1,0 +1,78 @@
+"""District-level units before 2025 (``rules/districts.json``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .. import rules
+from .matcher import Matcher
+from .provinces import clean_name, unit_prefix_re
+
+
+@lru_cache(maxsize=1)
+def _district_index() -> dict[str, set[str]]:
+    idx: dict[str, set[str]] = {}
+    for d in rules.districts():
+        for n in [d["name"], *d.get("aliases", [])]:
+            idx.setdefault(clean_name(n), set()).add(d["province"])
+    return idx
+
+
+def province_of_district(name: str) -> str | None:
+    """The (pre-2025) province of a district-level unit (huyện, thị xã, thành phố thuộc
+    tỉnh, quận), with or without its prefix: "Thường Tín" -> "Hà Nội", "TP Pleiku" ->
+    "Gia Lai", "Vinh" -> "Nghệ An". None when unknown or when the name is used in more
+    than one province ("Châu Thành")."""
+    if not name:
+        return None
+    idx = _district_index()
+    s = clean_name(name)
+    for cand in (s, unit_prefix_re().sub("", s)):
+        provs = idx.get(cand)
+        if provs:
+            return next(iter(provs)) if len(provs) == 1 else None
+    return None
+
+
+@dataclass(frozen=True)
+class DistrictMatch:
+    name: str
+    province: str | None  # None when ambiguous
+    provinces: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _district_prefix_re() -> re.Pattern[str]:
+    alts = "|".join(rules.Rules.default().places.district_prefixes)
+    return re.compile(rf"(?:{alts})[ \t\u00a0]*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _district_matcher() -> Matcher:
+    items = []
+    for d in rules.districts():
+        for n in [d["name"], *d.get("aliases", [])]:
+            items.append((n, d["name"], [], [], True))
+    return Matcher(items)
+
+
+def find_districts(text: str, require_prefix: bool = True) -> list[DistrictMatch]:
+    """District-level units named in `text`. With require_prefix (the default) only names
+    printed after "huyện", "thị xã", "thành phố", "quận", "TP", "TX" count, because many
+    district names are also common words or names of communes elsewhere."""
+    prefix = _district_prefix_re()
+
+    def accept(t, s, e, payload):
+        return not require_prefix or bool(prefix.search(t, max(0, s - 12), s))
+
+    idx = _district_index()
+    out = []
+    for s, e, name, _v, printed in _district_matcher().find(text, accept):
+        provs = tuple(sorted(idx.get(clean_name(name), ())))
+        out.append(DistrictMatch(name=name, province=provs[0] if len(provs) == 1 else None,
+                                 provinces=provs, start=s, end=e, text=printed))
+    return out

@@ -1,0 +1,216 @@
+"""Sentences, words and POS tags of a story, from underthesea.
+
+underthesea is imported once per process (on first use); its bundled CRF models are the
+only ones used, nothing is downloaded. A `Doc` keeps every sentence with its character
+span in the story, so each extractor can cite its evidence by offsets, and the spans and
+facts the extraction chain finds (``Doc.spans``, ``Doc.facts``); words and tags are computed
+per sentence on first access, so an extractor that never looks at a sentence's tags does
+not pay for them.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Any
+
+from .schema import Span
+
+
+@lru_cache(maxsize=1)
+def _underthesea():
+    import underthesea
+
+    return underthesea
+
+
+def pos_tag(text: str) -> list[tuple[str, str]]:
+    """``underthesea.pos_tag(text)``, same words and same tags, several times faster.
+
+    underthesea's CRF POS tagger computes each word's features from 22 templates, and for
+    every template and word it re-parses the template and copies the whole sentence, which
+    makes it quadratic in the sentence's length and most of the pipeline's time. Here the
+    templates are parsed once and every feature string is built exactly as underthesea
+    builds it (its own feature functions are used), then fed to underthesea's own model.
+    ``tests/test_nlp_pos.py`` checks the tags are identical on every sentence of the corpus.
+    """
+    tagger = _fast_pos_tagger()
+    if tagger is None:
+        return [(w, t) for w, t in _underthesea().pos_tag(text)]
+    model, templates = tagger
+    words = _underthesea().word_tokenize(text)
+    return list(zip(words, model.tag(_pos_features(words, templates))))
+
+
+_TEMPLATE = re.compile(
+    r"T\[(?P<index1>\-?\d+)(\,(?P<index2>\-?\d+))?\](\[(?P<column>.*)\])?(\.(?P<function>.*))?"
+)
+
+
+@lru_cache(maxsize=1)
+def _fast_pos_tagger():
+    """(underthesea's CRF model, its templates parsed), or None if underthesea's internals
+    are not the ones this was written for (then its public ``pos_tag`` is used)."""
+    try:
+        from underthesea.pipeline.pos_tag import tagged_feature
+        from underthesea.pipeline.pos_tag.model_crf import CRFPOSTagPredictor
+
+        predictor = CRFPOSTagPredictor.Instance()
+        functions = {
+            "lower": tagged_feature.text_lower,
+            "istitle": tagged_feature.text_istitle,
+            "isallcap": tagged_feature.text_isallcap,
+            "isdigit": tagged_feature.text_isdigit,
+            "is_in_dict": tagged_feature.text_is_in_dict,
+        }
+        templates = []
+        for syntax in predictor.transformer.template:
+            m = _TEMPLATE.match(syntax)
+            index2 = m.group("index2")
+            function = m.group("function")
+            templates.append((
+                f"{syntax}=",
+                int(m.group("index1")),
+                int(index2) if index2 else None,
+                int(m.group("column")) if m.group("column") else 0,
+                functions[function] if function is not None else None,
+            ))
+        return predictor.model, tuple(templates)
+    except Exception:
+        return None
+
+
+def _pos_features(words: list[str], templates) -> list[list[str]]:
+    """underthesea's ``TaggedTransformer.sentence2features`` for ``[(w, "X") for w in words]``."""
+    n = len(words)
+    columns = (words, ["X"] * n)
+    features = []
+    for i in range(n):
+        row = []
+        for prefix, index1, index2, column, function in templates:
+            if i + index1 < 0:
+                row.append(prefix + "BOS")
+                continue
+            if i + index1 >= n or (index2 is not None and i + index2 >= n):
+                row.append(prefix + "EOS")
+                continue
+            if index2 is not None:
+                word = " ".join(columns[column][i + index1: i + index2 + 1])
+            else:
+                word = columns[column][i + index1]
+            row.append(f"{prefix}{function(word) if function is not None else word}")
+        features.append(row)
+    return features
+
+
+@dataclass
+class Sentence:
+    text: str
+    start: int
+    end: int
+    index: int
+    paragraph: int
+
+    @cached_property
+    def tagged(self) -> list[tuple[str, str]]:
+        """(word, POS) pairs: underthesea word segmentation and CRF POS tags."""
+        return pos_tag(self.text)
+
+    @property
+    def words(self) -> list[str]:
+        return [w for w, _ in self.tagged]
+
+    @property
+    def tags(self) -> list[str]:
+        return [t for _, t in self.tagged]
+
+
+@dataclass
+class Doc:
+    """A story's sentences, the spans found in it, and the facts found so far.
+
+    ``spans`` is every component's output as spans, in the order added; ``facts`` holds
+    the values the chain assigns by name (``"published"``, ``"officials"``, ...), which later
+    components read (``extract.COMPONENTS`` declares who assigns and who requires what)."""
+
+    text: str
+    sentences: list[Sentence] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence holding ``offset`` (a binary search: sentences are in order)."""
+        if len(self._starts) != len(self.sentences):
+            self._starts = [s.start for s in self.sentences]
+        i = bisect_right(self._starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def add_span(self, kind: str, start: int, end: int, label: str = "",
+                 fact: int | None = None) -> Span:
+        span = Span(kind, start, end, label, fact)
+        self.spans.append(span)
+        return span
+
+    def spans_of(self, kind: str, start: int = 0, end: int | None = None) -> list[Span]:
+        """The spans of one kind that start within [start, end), in text order."""
+        stop = len(self.text) if end is None else end
+        return sorted((s for s in self.spans if s.kind == kind and start <= s.start < stop),
+                      key=lambda s: (s.start, s.end))
+
+    def to_spacy(self):
+        """The same sentences as a spaCy `Doc` (words, POS in `tag_`, sentence starts),
+        for spaCy's Matcher and displaCy."""
+        from spacy.tokens import Doc as SpacyDoc
+
+        words, spaces, tags, starts = [], [], [], []
+        for s in self.sentences:
+            for i, (w, t) in enumerate(s.tagged):
+                words.append(w)
+                spaces.append(True)
+                tags.append(t)
+                starts.append(i == 0)
+        vocab = _blank_vocab()
+        return SpacyDoc(vocab, words=words, spaces=spaces, tags=tags, sent_starts=starts)
+
+
+@lru_cache(maxsize=1)
+def _blank_vocab():
+    import spacy
+
+    return spacy.blank("xx").vocab
+
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def analyse(text: str) -> Doc:
+    """Split a cleaned story into sentences (underthesea), keeping character offsets.
+
+    Paragraph breaks always end a sentence: news pages put titles, captions and
+    datelines on lines of their own, with no final full stop.
+    """
+    sent_tokenize = _underthesea().sent_tokenize
+    doc = Doc(text)
+    for p_index, para in enumerate(_PARAGRAPH.finditer(text)):
+        para_text, base, cursor = para.group(), para.start(), 0
+        if not para_text.strip():
+            continue
+        for piece in sent_tokenize(para_text):
+            piece = piece.strip()
+            if not piece:
+                continue
+            found = para_text.find(piece, cursor)
+            if found < 0:  # the tokenizer changed the text: fall back to the rest of the line
+                found, piece = cursor, para_text[cursor:].strip()
+                if not piece:
+                    break
+                found = para_text.find(piece, cursor)
+            cursor = found + len(piece)
+            doc.sentences.append(
+                Sentence(piece, base + found, base + cursor, len(doc.sentences), p_index)
+            )
+    return doc

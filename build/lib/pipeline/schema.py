@@ -1,0 +1,103 @@
+"""The record of one article: the only definition of its shape.
+
+The fields and their names are those of ``../shared/GOLD.md``; every model may carry
+extra fields (evidence, offsets, normalised forms) which the scorer ignores.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Level = Literal["central", "province", "district", "commune"]
+Role = Literal["chair", "attendee", "speaker", "mentioned"]
+ROLE_ORDER = {"chair": 0, "attendee": 1, "speaker": 2, "mentioned": 3}
+"""GOLD.md's precedence: one role per person, the first that applies in this order."""
+CountKind = Literal["total", "new", "dissolved", "merged", "other"]
+TimeOfDay = Literal["sáng", "chiều", "tối"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the story that a component found, in the spirit of spaCy's ``Span`` in
+    ``Doc.spans``: its ``kind`` ("date", "official", "title", "directive", ...), character
+    offsets into the story, a ``label`` (the value read from it) and ``fact``, the index of
+    the fact it belongs to in its list (``officials[fact]``), None for the meeting's own."""
+
+    kind: str
+    start: int
+    end: int
+    label: str = ""
+    fact: Optional[int] = None
+
+
+class Evidence(BaseModel):
+    """Where a fact was read: the sentence and its character span in the cleaned text."""
+
+    model_config = ConfigDict(extra="forbid")
+    sentence: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Fact(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    evidence: Optional[Evidence] = None
+
+
+class Meeting(Fact):
+    date: Optional[str] = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    time_of_day: Optional[TimeOfDay] = None
+    province: Optional[str] = None
+    level: Optional[Level] = None
+    kind: Optional[str] = None
+    # Extras: the province's name after the 2025 merger, and how each value was found.
+    province_after_2025: Optional[str] = None
+    province_source: Optional[str] = None
+    date_source: Optional[str] = None
+
+
+class Official(Fact):
+    name: str
+    titles: list[str] = []
+    role: Role = "mentioned"
+
+
+class AssociationCount(Fact):
+    count: int = Field(ge=0)
+    subject: str
+    kind: CountKind = "total"
+
+
+class Document(Fact):
+    type: str
+    number: str
+    date: Optional[str] = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    issuer: Optional[str] = None
+
+
+class Directive(Fact):
+    speaker: Optional[str] = None
+    text: str
+
+
+class Article(BaseModel):
+    """One article's facts, in the GOLD.md shape plus the cleaned text it was read from."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    source: Optional[str] = None
+    published: Optional[str] = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    meeting: Meeting = Meeting()
+    officials: list[Official] = []
+    association_counts: list[AssociationCount] = []
+    documents: list[Document] = []
+    directives: list[Directive] = []
+    # Extras: provenance of the record, and its evidence layer (the cleaned text and the
+    # spans found in it), which the database keeps but the JSON record leaves out.
+    path: Optional[str] = None
+    url: Optional[str] = None
+    title: Optional[str] = None
+    text: Optional[str] = None
+    spans: list[Span] = []

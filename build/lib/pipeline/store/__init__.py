@@ -1,0 +1,382 @@
+"""SQLite storage of extracted articles: the only package that writes SQL.
+
+``tables`` defines every table (one per kind of fact, see ``../shared/GOLD.md``, each joined
+to ``articles`` on the article id; ``spans``, the evidence layer; ``errors``, what could not be
+read or written), ``rows`` turns an article into its rows, this module writes them and keeps
+the bookkeeping of incremental runs, and ``links`` derives the analysts' tables (provinces,
+people, views) from all the facts.
+
+Writing is idempotent: ``Store.write`` replaces everything an article produced, in one
+transaction, and leaves the database untouched when the article's facts have not changed,
+so that re-extracting the same corpus gives the same database, row ids included.
+
+Usage::
+
+    with Store("outputs/meetings.db") as store:
+        for article in articles:
+            store.write(article)
+        store.write_error("corpus/bad.html", "not UTF-8", line=None)
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional
+
+from sqlite_utils import Database
+
+from ..schema import Article
+from .rows import article_record, article_rows
+from .tables import (
+    CHILD_TABLES, DERIVED_COLUMNS, FACT_TABLES, FTS, FTS_TOKENIZE, INDEXES, RECORDS_TABLE,
+    STATE_COLUMNS, TABLES,
+)
+
+__all__ = ["Store", "article_record", "article_rows", "CHILD_TABLES", "FACT_TABLES", "FTS_TOKENIZE",
+           "TABLES"]
+
+
+def _now() -> str:
+    """UTC now, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        datetime.fromtimestamp(int(epoch), timezone.utc)
+        if epoch and epoch.isdigit()
+        else datetime.now(timezone.utc)
+    )
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Store:
+    """The SQLite database of extracted articles.
+
+    :param path: the database file; its parent directory is created if missing.
+
+    The schema is created (idempotently) on opening; ``ensure_schema`` may be called again.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = Database(self.path)
+        self.db.execute("PRAGMA foreign_keys = ON")
+        # WAL: readers (Datasette) go on reading while a run writes, and a killed run
+        # leaves only uncommitted frames, which the next opening discards. NORMAL sync is
+        # crash-safe in WAL mode (only a power cut can lose the last commits).
+        self.db.execute("PRAGMA busy_timeout = 10000")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.ensure_schema()
+        self._ensure_state_schema()
+
+    # -- schema -------------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Create the tables, indexes, full-text indexes and their triggers if missing."""
+        with self.db.atomic():
+            for name, spec in TABLES.items():
+                foreign_keys = (
+                    [("article_id", "articles", "id")] if name in CHILD_TABLES else None
+                )
+                self.db.table(name).create(
+                    spec["columns"],
+                    pk=spec["pk"],
+                    not_null=spec["not_null"],
+                    foreign_keys=foreign_keys,
+                    if_not_exists=True,
+                )
+            for table, columns, unique in INDEXES:
+                self.db.table(table).create_index(
+                    list(columns),
+                    index_name="idx_{}_{}".format(table, "_".join(columns)),
+                    unique=unique,
+                    if_not_exists=True,
+                )
+        for table, columns in FTS.items():
+            # enable_fts is several commits: a run killed half-way through it leaves the
+            # index without its triggers, which is repaired (rebuilt) here.
+            triggers = {t.name for t in self.db.table(table).triggers}
+            complete = {f"{table}_ai", f"{table}_ad", f"{table}_au"} <= triggers
+            if not self.db.table(f"{table}_fts").exists() or not complete:
+                if self.db.table(f"{table}_fts").exists():
+                    self.db.table(table).disable_fts()
+                self.db.table(table).enable_fts(
+                    list(columns), create_triggers=True, tokenize=FTS_TOKENIZE
+                )
+
+    # -- writing ------------------------------------------------------------------------
+
+    def write(self, article: Article, extracted_at: Optional[str] = None) -> bool:
+        """Store one article: upsert its row and replace all its child rows.
+
+        Runs in one transaction: on any error nothing of this article is changed and the
+        exception propagates (earlier articles stay written). Earlier ``errors`` rows for
+        this article id or path are cleared.
+
+        When the article's rows are identical to those stored, nothing but the errors is
+        touched (row ids and ``extracted_at`` stay), so a re-run gives the same database.
+
+        :param extracted_at: timestamp to record; defaults to now (UTC, or
+          ``SOURCE_DATE_EPOCH``).
+        :returns: True when rows were written, False when they were already up to date.
+        """
+        return self.write_rows(
+            article_rows(article), article_record(article), extracted_at=extracted_at
+        )
+
+    def write_rows(
+        self,
+        rows: dict[str, list[dict[str, Any]]],
+        record: str,
+        *,
+        content_hash: Optional[str] = None,
+        extracted_at: Optional[str] = None,
+        line: Optional[int] = None,
+        clear_errors: bool = True,
+        new: bool = False,
+    ) -> bool:
+        """``write`` for an article already turned into rows (``article_rows``) and its
+        JSON record (``article_record``), e.g. by a worker process.
+
+        :param content_hash: the input's hash (``pipeline.worker.content_hash``), kept so
+          that a later run can skip the unchanged input.
+        :param line: the JSONL line the article came from: only that line's errors (and
+          the article id's) are cleared, not those of the other lines of the file.
+        :param clear_errors: False when the caller clears errors itself (a run clears a
+          file's errors when it reads the file again: ``clear_path_errors``).
+        :param new: the caller saw the article absent (``stored_hash`` is None): unless it
+          has been written since, there is nothing to compare or delete.
+        """
+        article_id, path = rows["articles"][0]["id"], rows["articles"][0]["path"]
+        with self.db.atomic():
+            if clear_errors:
+                self._clear_errors(article_id, path, line)
+            if new:
+                new = self.db.execute(
+                    "select 1 from articles where id = ?", [article_id]
+                ).fetchone() is None
+            if not new and self._stored_rows(article_id) == rows and self._stored_record(article_id) == record:
+                self.db.execute(
+                    "update articles set content_hash = ? where id = ? and content_hash is not ?",
+                    [content_hash, article_id, content_hash],
+                )
+                return False
+            article_row = dict(
+                rows["articles"][0], extracted_at=extracted_at or _now(), content_hash=content_hash
+            )
+            self._upsert_article(article_row)
+            # children first-deleted in reverse order, then inserted in order
+            for table in (RECORDS_TABLE, *reversed(CHILD_TABLES)) if not new else ():
+                self.db.execute(f"delete from [{table}] where article_id = ?", [article_id])
+            for table in CHILD_TABLES:
+                self._insert(table, rows[table])
+            self._insert(RECORDS_TABLE, [{"article_id": article_id, "record": record}])
+        return True
+
+    def write_error(
+        self,
+        path: Optional[str],
+        message: str,
+        line: Optional[int] = None,
+        article_id: Optional[str] = None,
+    ) -> None:
+        """Record an error; the same (path, line, message) is recorded once."""
+        path = None if path is None else str(path)
+        with self.db.atomic():
+            existing = self.db.execute(
+                "select 1 from errors where path is ? and line is ? and message = ?",
+                [path, line, message],
+            ).fetchone()
+            if existing:
+                return
+            self.db.table("errors").insert(
+                {
+                    "article_id": article_id,
+                    "path": path,
+                    "line": line,
+                    "message": message,
+                    "occurred_at": _now(),
+                }
+            )
+
+    def delete_article(self, article_id: str) -> None:
+        """Remove an article and all its rows (e.g. a file gone from the corpus)."""
+        with self.db.atomic():
+            for table in (RECORDS_TABLE, *reversed(CHILD_TABLES)):
+                self.db.table(table).delete_where("article_id = ?", [article_id])
+            self.db.table("articles").delete_where("id = ?", [article_id])
+
+    # -- reading ------------------------------------------------------------------------
+
+    def article_ids(self) -> list[str]:
+        """Ids of the stored articles, sorted."""
+        return [row[0] for row in self.db.execute("select id from articles order by id")]
+
+    def _stored_rows(self, article_id: str) -> dict[str, list[dict[str, Any]]]:
+        """The stored rows of one article in ``article_rows``' shape."""
+        stored: dict[str, list[dict[str, Any]]] = {}
+        article = list(self.db.table("articles").rows_where("id = ?", [article_id]))
+        for row in article:
+            row.pop("extracted_at", None)
+            for column in STATE_COLUMNS:
+                row.pop(column, None)
+        stored["articles"] = article
+        for table in CHILD_TABLES:
+            order = "id" if TABLES[table]["pk"] == "id" else "article_id"
+            found = list(
+                self.db.table(table).rows_where(
+                    "article_id = ?", [article_id], order_by=order
+                )
+            )
+            for row in found:
+                if order == "id":
+                    row.pop("id", None)
+                for column in DERIVED_COLUMNS.get(table, ()):
+                    row.pop(column, None)
+            stored[table] = found
+        return stored
+
+    def _clear_errors(self, article_id: str, path: Optional[str], line: Optional[int] = None) -> None:
+        self.db.execute(
+            "delete from errors where article_id = ? or (? is not null and path = ? and line is ?)",
+            [article_id, path, path, line],
+        )
+
+    # -- incremental runs ---------------------------------------------------------------
+    # A run marks every input it meets (``begin_run``, ``mark_seen``), skips the inputs
+    # whose ``content_hash`` is stored, and may then ``prune`` what it did not meet.
+
+    def _ensure_state_schema(self) -> None:
+        with self.db.atomic():
+            articles = self.db.table("articles")
+            existing = articles.columns_dict
+            for name, type_ in STATE_COLUMNS.items():
+                if name not in existing:
+                    articles.add_column(name, type_)
+            self.db.table(RECORDS_TABLE).create(
+                {"article_id": str, "record": str},
+                pk="article_id",
+                not_null=["article_id"],
+                foreign_keys=[("article_id", "articles", "id")],
+                if_not_exists=True,
+            )
+
+    def stored_hash(self, article_id: str) -> Optional[str]:
+        """The ``content_hash`` stored for an article: None when the article is not stored,
+        "" when it was stored without one."""
+        row = self.db.execute(
+            "select coalesce(content_hash, '') from articles where id = ?", [article_id]
+        ).fetchone()
+        return row[0] if row else None
+
+    def begin_run(self) -> None:
+        """Start remembering the inputs met (in temporary tables: memory stays flat)."""
+        self.db.execute("create temp table if not exists seen_ids (id text primary key)")
+        self.db.execute("create temp table if not exists seen_paths (path text primary key)")
+        self.db.execute("delete from temp.seen_ids")
+        self.db.execute("delete from temp.seen_paths")
+
+    def mark_seen(self, article_ids: Iterable[Optional[str]], paths: Iterable[Optional[str]]) -> None:
+        """Remember inputs met in this run (``None``s are ignored)."""
+        self.db.conn.executemany("insert or ignore into temp.seen_ids values (?)",
+                                 [(i,) for i in article_ids if i is not None])
+        self.db.conn.executemany("insert or ignore into temp.seen_paths values (?)",
+                                 [(p,) for p in paths if p is not None])
+
+    def seen(self, article_id: str) -> bool:
+        """Whether this run has already met (and written) an input with this id."""
+        return self.db.execute(
+            "select 1 from temp.seen_ids where id = ?", [article_id]
+        ).fetchone() is not None
+
+    def clear_path_errors(self, path: str) -> None:
+        """Forget the errors of a file about to be read again (they are re-recorded if
+        it still fails)."""
+        self.db.execute("delete from errors where path = ?", [path])
+
+    def prune(self) -> int:
+        """Delete the articles (with all their rows) and the errors of the inputs not met
+        since ``begin_run``; returns how many articles went."""
+        gone = "select id from articles where id not in (select id from temp.seen_ids)"
+        with self.db.atomic():
+            count = self.db.execute(f"select count(*) from ({gone})").fetchone()[0]
+            for table in (RECORDS_TABLE, *reversed(CHILD_TABLES)):
+                self.db.execute(f"delete from [{table}] where article_id in ({gone})")
+            self.db.execute(f"delete from articles where id in ({gone})")
+            self.db.execute(
+                "delete from errors where path is null "
+                "or path not in (select path from temp.seen_paths)"
+            )
+        return count
+
+    def records(self) -> Iterator[str]:
+        """Every stored article's JSON record, by article id (streamed)."""
+        cursor = self.db.execute(
+            f"select r.record from [{RECORDS_TABLE}] r join articles a on a.id = r.article_id "
+            "order by a.id"
+        )
+        for (record,) in cursor:
+            yield record
+
+    def _stored_record(self, article_id: str) -> Optional[str]:
+        row = self.db.execute(
+            f"select record from [{RECORDS_TABLE}] where article_id = ?", [article_id]
+        ).fetchone()
+        return row[0] if row else None
+
+    def _upsert_article(self, row: dict[str, Any]) -> None:
+        columns = list(row)
+        updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
+        self.db.execute(
+            "insert into articles ({}) values ({}) on conflict(id) do update set {}".format(
+                ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns)), updates
+            ),
+            [row[c] for c in columns],
+        )
+
+    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        columns = list(rows[0])
+        self.db.conn.executemany(
+            "insert into [{}] ({}) values ({})".format(
+                table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns))
+            ),
+            [[row[c] for c in columns] for row in rows],
+        )
+
+    # -- derived tables for analysts (links.py) -------------------------------------------
+    # ``provinces``, ``people``, ``officials.person_id``, ``meetings.province_id`` and the
+    # views ``person_appearances``, ``meetings_map``, ``meetings_per_month``; recomputed
+    # from all the facts by ``refresh_links()`` at the end of every extraction run.
+
+    def ensure_provinces(self) -> None:
+        """Create and fill ``provinces`` from models/provinces.json (idempotent)."""
+        from . import links
+
+        links.ensure_provinces(self.db)
+
+    def refresh_people(self) -> dict[str, int]:
+        """Recompute ``people`` and ``officials.person_id`` (with the tables and views they
+        need: the same as ``refresh_links``)."""
+        return self.refresh_links()
+
+    def refresh_links(self) -> dict[str, int]:
+        """Provinces, meetings → provinces, people, officials → people and the views, all
+        at once: the one call to make after a run's last write (idempotent)."""
+        from . import links
+
+        return links.refresh(self.db)
+
+    # -- lifetime -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+

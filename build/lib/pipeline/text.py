@@ -1,0 +1,88 @@
+"""The one home of Vietnamese text normalisation and of the small regex helpers built on it.
+
+- ``nfc``: Unicode NFC, the form every stored string and every offset uses;
+- ``fold``: the comparison key (NFC, lower case, white space collapsed, new-style tone
+  placement folded to the old style the press mostly prints: hoà → hòa, thuỷ → thủy);
+- ``fold_in_place``: the same without collapsing white space, so that an offset into the
+  folded text is an offset into the original (search folded, cut from the original);
+- ``strip_accents``: no diacritics at all (đ → d), for ids and accent-less look-ups;
+- ``B`` / ``E``: word boundaries (``\\w`` is Unicode-aware, Vietnamese letters included);
+- ``alternation`` / ``words_regex``: a regex alternation of literal words, longest first.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+B = r"(?<!\w)"
+"""Start of a word: no letter or digit before."""
+E = r"(?!\w)"
+"""End of a word: no letter or digit after."""
+
+
+def nfc(s: str) -> str:
+    """Unicode NFC (composed) form."""
+    return unicodedata.normalize("NFC", s)
+
+
+_TONE_MARKS = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")  # huyền sắc hỏi ngã nặng
+# New-style (tone on the second vowel: hoà, thuỷ) -> old-style (hòa, thủy), lower case.
+_NEW_TO_OLD = {}
+for _a, _b in (("o", "a"), ("o", "e"), ("u", "y")):
+    for _m in _TONE_MARKS:
+        _NEW_TO_OLD[_a + nfc(_b + _m)] = nfc(_a + _m) + _b
+# Only at the end of a syllable (not "hoàn", where both styles agree) and not after "q"
+# ("quý" is the same in both styles).
+_TONE_RE = re.compile(
+    r"(?<!q)(?:" + "|".join(sorted(_NEW_TO_OLD, key=len, reverse=True)) + r")(?!\w)"
+)
+_WS_RE = re.compile(r"\s")
+_WS_RUN_RE = re.compile(r"\s+")
+
+
+def _lower_same_len(s: str) -> str:
+    out = s.lower()
+    if len(out) == len(s):
+        return out
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+
+
+def fold_same_len(s: str) -> str:
+    """``fold_in_place`` for a string already in NFC (the hot path of the matchers)."""
+    s = _lower_same_len(s)
+    s = _WS_RE.sub(" ", s)
+    return _TONE_RE.sub(lambda m: _NEW_TO_OLD[m.group()], s)
+
+
+def fold_in_place(s: str) -> str:
+    """``fold`` without collapsing white space: every character stays where it is, so a
+    pattern can be searched in the folded text and cut from the original (which must be
+    NFC for the offsets to agree)."""
+    return fold_same_len(nfc(s))
+
+
+def fold(s: str) -> str:
+    """The comparison key: NFC, lower case, white space collapsed and stripped, new-style
+    tone placement folded to old-style (hoà → hòa, thuỷ → thủy, khoẻ → khỏe). Diacritics
+    are otherwise kept: "Bắc Kạn" != "Bac Kan"."""
+    return _WS_RUN_RE.sub(" ", fold_same_len(nfc(s))).strip()
+
+
+def strip_accents(s: str) -> str:
+    """Every diacritic off, đ → d (case kept): "Bắc Kạn" → "Bac Kan"."""
+    s = nfc(s).replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+
+
+def alternation(words: Iterable[str], *, folded: bool = False) -> str:
+    """A regex alternation of literal ``words``, longest first (so that "cần phải" wins over
+    "cần"), each escaped; with ``folded``, each word is ``fold``-ed first (for patterns
+    searched in folded text)."""
+    items = {fold(w) if folded else w for w in words}
+    return "|".join(re.escape(w) for w in sorted(items, key=lambda w: (-len(w), w)))
+
+
+def words_regex(words: Iterable[str], *, folded: bool = False, flags: int = re.I) -> re.Pattern[str]:
+    """Whole-word matcher of any of ``words``: ``B(?:w1|w2|...)E``."""
+    return re.compile(rf"{B}(?:{alternation(words, folded=folded)}){E}", flags)

@@ -1,0 +1,128 @@
+"""The work done for one article away from the database: clean → extract → rows.
+
+It runs in whichever process the engine chooses (this one, a local worker process, a
+dask worker on another machine) and touches no file and no database: a task is a
+``RawArticle``, its outcome is ``Extracted`` (the article's rows, ``store.article_rows``,
+and its JSON record) or ``Failed`` (the message). The parent process, the one writer,
+stores the outcomes.
+
+Also here: the content hash that lets a re-run skip an unchanged input.
+
+``PIPELINE_VERSION``
+    Bump it whenever the extraction changes in a way the hash cannot see (code outside the
+    files listed in ``RULE_FILES``, a different underthesea model): the next run then
+    re-extracts every article. Edits to the rule files (``pipeline/rules/*.json``) and to
+    the extraction modules change the hash by themselves.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Union
+
+from .ingest import RawArticle
+
+PIPELINE_VERSION = "2"
+
+_PACKAGE = Path(__file__).resolve().parent
+RULE_FILES = ("clean.py", "nlp.py", "text.py", "schema.py", "gazetteer/*.py", "rules/*.py",
+              "rules/*.json", "extract/*.py", "store/rows.py", "store/tables.py")
+"""What decides an article's rows, relative to the package (hashed by ``rules_fingerprint``)."""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """An article's rows per table (``store.article_rows``) and its JSON record."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    record: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Why an article could not be extracted (one line)."""
+
+    message: str
+
+
+Outcome = Union[Extracted, Failed]
+
+
+@lru_cache(maxsize=1)
+def rules_fingerprint() -> str:
+    """A digest of everything that decides an article's facts: ``PIPELINE_VERSION``, the
+    extraction modules, the rule files and underthesea's version."""
+    digest = hashlib.sha256(f"pipeline {PIPELINE_VERSION}\0".encode())
+    files = [f for pattern in RULE_FILES for f in sorted(_PACKAGE.glob(pattern))]
+    for file in files:
+        name = file.relative_to(_PACKAGE).as_posix()
+        digest.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
+    try:
+        from importlib.metadata import version
+
+        digest.update(f"underthesea {version('underthesea')}".encode())
+    except Exception:  # not installed as a distribution: the code digest has to do
+        pass
+    return digest.hexdigest()
+
+
+def content_hash(raw: RawArticle, fingerprint: str | None = None) -> str:
+    """sha256 of what an article's rows are made from: its id, path, url, published date,
+    text and HTML (as decoded), and the rules' fingerprint. (Not the JSONL line number,
+    which no row records.)"""
+    digest = hashlib.sha256((fingerprint or rules_fingerprint()).encode())
+    for value in (raw.id, raw.path, raw.url, raw.published, raw.text, raw.html):
+        if value is None:
+            digest.update(b"\0N")
+        else:
+            data = value.encode("utf-8", "surrogatepass")
+            digest.update(b"\0S%d:" % len(data) + data)
+    return digest.hexdigest()
+
+
+def extract_one(raw: RawArticle) -> Outcome:
+    """Clean and extract one article; an exception becomes ``Failed``."""
+    from .clean import clean_story
+    from .extract import extract
+    from .store.rows import article_record, article_rows
+
+    try:
+        article = extract(clean_story(raw))
+        return Extracted(article_rows(article), article_record(article))
+    except Exception as exc:  # one article's failure must not stop the run
+        return Failed(f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def extract_batch(raws: list[RawArticle]) -> list[Outcome]:
+    """``extract_one`` over a batch (the unit sent to a worker)."""
+    return [extract_one(raw) for raw in raws]
+
+
+def preload() -> None:
+    """Import the extraction chain and load underthesea's models, so that a forked worker
+    inherits them and the first article is not slowed by loading."""
+    from .extract import extract  # noqa: F401
+    from .nlp import analyse
+
+    for sentence in analyse("Chiều 5/3/2024, Chủ tịch UBND tỉnh làm việc với các hội.").sentences:
+        _ = sentence.tagged
+
+
+def init_local_worker(parent_pid: int) -> None:
+    """Initializer of a local worker process: models loaded, and exit when the parent is
+    gone (after a ``kill -9`` of the run nothing is left behind)."""
+    preload()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+

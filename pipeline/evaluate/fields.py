@@ -1,0 +1,246 @@
+"""The scoring of each field of a record (GOLD.md, "Scoring"), and of a whole set."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterable, Optional
+
+from .matching import (
+    ratio, count_key, document_key, match_directives, norm, overlap, pair_by_key, syllables, title_ok,
+)
+from .report import (
+    MEETING_FIELDS, Accuracy, ArticleDiff, FieldAccuracy, Issue, Metric, PRF, Report, _show_value,
+)
+
+def _list(value: Any) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _items(record: dict, key: str) -> list[dict]:
+    return [x for x in _list(record.get(key)) if isinstance(x, dict)]
+
+
+def _titles(official: dict) -> list[str]:
+    return [str(t) for t in _list(official.get("titles")) if t is not None and str(t).strip()]
+
+
+def _score_meeting(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
+    gm = g.get("meeting") if isinstance(g.get("meeting"), dict) else {}
+    pm = p.get("meeting") if isinstance(p.get("meeting"), dict) else {}
+    pairs = [("published", g.get("published"), p.get("published"))]
+    pairs += [(f"meeting.{f}", gm.get(f), pm.get(f)) for f in MEETING_FIELDS]
+    for name, gv, pv in pairs:
+        ok = norm(gv) == norm(pv)
+        metric: FieldAccuracy = metrics[name]
+        metric.all.add(ok)
+        if norm(gv) is not None:
+            metric.stated.add(ok)
+        if not ok:
+            diff.issues.append(Issue(name, "wrong", gv, pv))
+
+
+def _official_text(o: dict) -> str:
+    titles = ", ".join(_titles(o))
+    return f"{o.get('name')} [{titles}] ({o.get('role')})"
+
+
+def _score_officials(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
+    gold = _items(g, "officials")
+    pred = _items(p, "officials")
+    name = lambda o: norm(o.get("name")) or ""  # noqa: E731
+    # Names pair in order: the first prediction of a name is the one scored; every further
+    # prediction of it is a false positive.
+    pairs, missed, spurious = pair_by_key(gold, pred, name, lambda o: 0)
+    prf: PRF = metrics["officials"]
+    prf.tp += len(pairs)
+    prf.fn += len(missed)
+    prf.fp += len(spurious)
+    for gi in missed:
+        diff.issues.append(Issue("officials", "missed", _official_text(gold[gi]), None))
+    gold_names = {name(o) for o in gold}
+    seen: set[str] = set()
+    matched_p = {pj for _, pj in pairs}
+    for j, o in enumerate(pred):
+        if j in spurious:
+            kind = "duplicate" if name(o) in seen else "spurious"
+            note = "listed again" if kind == "duplicate" else ""
+            if kind == "duplicate" and name(o) in gold_names:
+                note = "listed again (gold has it once)"
+            diff.issues.append(Issue("officials", kind, None, _official_text(o), note))
+        if j in matched_p or j in spurious:
+            seen.add(name(o))
+    for gi, pj in pairs:
+        go, po = gold[gi], pred[pj]
+        gt, pt = _titles(go), _titles(po)
+        ok = title_ok(gt, pt)
+        metrics["officials.title"].add(ok)
+        if not ok:
+            if gt:
+                first = syllables(gt[0])
+                best = max((overlap(first, syllables(t)) for t in pt), default=(0, len(first)),
+                           key=lambda nd: ratio(*nd))
+                note = f"best overlap with first gold title {ratio(*best):.2f} (needs 0.80)"
+            else:
+                note = "gold prints no title"
+            diff.issues.append(Issue("officials.title", "wrong title", gt, pt,
+                                     f"{go.get('name')}: {note}"))
+        ok = norm(go.get("role")) == norm(po.get("role"))
+        metrics["officials.role"].add(ok)
+        if not ok:
+            diff.issues.append(Issue("officials.role", "wrong role", go.get("role"), po.get("role"),
+                                     str(go.get("name"))))
+    # Chairs: P/R/F1 on the multiset of names whose role is chair.
+    gold_chairs = Counter(name(o) for o in gold if norm(o.get("role")) == "chair")
+    pred_chairs = Counter(name(o) for o in pred if norm(o.get("role")) == "chair")
+    chair: PRF = metrics["officials.chair"]
+    chair.tp += sum((gold_chairs & pred_chairs).values())
+    chair.fn += sum((gold_chairs - pred_chairs).values())
+    chair.fp += sum((pred_chairs - gold_chairs).values())
+    display = {name(o): o.get("name") for o in pred + gold}
+    for k, n in (gold_chairs - pred_chairs).items():
+        for _ in range(n):
+            diff.issues.append(Issue("officials.chair", "missed", display[k], None))
+    for k, n in (pred_chairs - gold_chairs).items():
+        for _ in range(n):
+            diff.issues.append(Issue("officials.chair", "spurious", None, display[k]))
+
+
+def _score_counts(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
+    gold = _items(g, "association_counts")
+    pred = _items(p, "association_counts")
+    pairs, missed, spurious = pair_by_key(gold, pred, lambda a: count_key(a.get("count")),
+                                           lambda a: norm(a.get("kind")))
+    show = lambda a: f"{a.get('count')} {a.get('subject')} ({a.get('kind')})"  # noqa: E731
+    prf: PRF = metrics["association_counts"]
+    prf.tp += len(pairs)
+    prf.fn += len(missed)
+    prf.fp += len(spurious)
+    for gi in missed:
+        diff.issues.append(Issue("association_counts", "missed", show(gold[gi]), None))
+    for pj in spurious:
+        diff.issues.append(Issue("association_counts", "spurious", None, show(pred[pj])))
+    for gi, pj in pairs:
+        ok = norm(gold[gi].get("kind")) == norm(pred[pj].get("kind"))
+        metrics["association_counts.kind"].add(ok)
+        if not ok:
+            diff.issues.append(Issue("association_counts.kind", "wrong kind", gold[gi].get("kind"),
+                                     pred[pj].get("kind"), f"count {gold[gi].get('count')}"))
+
+
+def _score_documents(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
+    gold = _items(g, "documents")
+    pred = _items(p, "documents")
+    pairs, missed, spurious = pair_by_key(gold, pred, lambda d: document_key(d.get("number")),
+                                           lambda d: norm(d.get("date")))
+    show = lambda d: f"{d.get('type')} {d.get('number')} (date {d.get('date')})"  # noqa: E731
+    prf: PRF = metrics["documents"]
+    prf.tp += len(pairs)
+    prf.fn += len(missed)
+    prf.fp += len(spurious)
+    for gi in missed:
+        diff.issues.append(Issue("documents", "missed", show(gold[gi]), None))
+    for pj in spurious:
+        diff.issues.append(Issue("documents", "spurious", None, show(pred[pj])))
+    for gi, pj in pairs:
+        ok = norm(gold[gi].get("date")) == norm(pred[pj].get("date"))
+        metrics["documents.date"].add(ok)
+        if not ok:
+            diff.issues.append(Issue("documents.date", "wrong date", gold[gi].get("date"),
+                                     pred[pj].get("date"), str(gold[gi].get("number"))))
+
+
+def _clip(text: Any, n: int = 110) -> str:
+    s = " ".join(str(text).split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _score_directives(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
+    gold = _items(g, "directives")
+    pred = _items(p, "directives")
+    pairs = match_directives([d.get("text") for d in gold], [d.get("text") for d in pred])
+    matched_g = {i for i, _, _ in pairs}
+    matched_p = {j for _, j, _ in pairs}
+    prf: PRF = metrics["directives"]
+    prf.tp += len(pairs)
+    prf.fn += len(gold) - len(matched_g)
+    prf.fp += len(pred) - len(matched_p)
+    show = lambda d: f"[{_show_value(d.get('speaker'))}] \"{_clip(d.get('text'))}\""  # noqa: E731
+    psyl = [syllables(d.get("text")) for d in pred]
+    for i, d in enumerate(gold):
+        if i in matched_g:
+            continue
+        gsyl = syllables(d.get("text"))
+        # The closest prediction, matched elsewhere or not, tells why this one was missed.
+        best = max(((ratio(*overlap(gsyl, b)), j) for j, b in enumerate(psyl)), default=None)
+        note = ""
+        if best is not None and best[0] > 0:
+            taken = " (paired with another gold directive)" if best[1] in matched_p else ""
+            note = (f"closest prediction overlaps {best[0]:.2f}{taken}: "
+                    f"\"{_clip(pred[best[1]].get('text'), 80)}\"")
+        diff.issues.append(Issue("directives", "missed", show(d), None, note))
+    for j, d in enumerate(pred):
+        if j not in matched_p:
+            diff.issues.append(Issue("directives", "spurious", None, show(d)))
+    for i, j, _ in pairs:
+        ok = norm(gold[i].get("speaker")) == norm(pred[j].get("speaker"))
+        metrics["directives.speaker"].add(ok)
+        if not ok:
+            diff.issues.append(Issue("directives.speaker", "wrong speaker", gold[i].get("speaker"),
+                                     pred[j].get("speaker"),
+                                     f"\"{_clip(gold[i].get('text'), 80)}\""))
+
+
+def _new_metrics() -> dict[str, Metric]:
+    return {
+        "published": FieldAccuracy(),
+        "meeting.date": FieldAccuracy(),
+        "meeting.time_of_day": FieldAccuracy(),
+        "meeting.province": FieldAccuracy(),
+        "meeting.level": FieldAccuracy(),
+        "officials": PRF(),
+        "officials.title": Accuracy(),
+        "officials.role": Accuracy(),
+        "officials.chair": PRF(),
+        "association_counts": PRF(),
+        "association_counts.kind": Accuracy(),
+        "documents": PRF(),
+        "documents.date": Accuracy(),
+        "directives": PRF(),
+        "directives.speaker": Accuracy(),
+    }
+
+
+def score(gold: dict[str, dict], pred: dict[str, dict],
+          ids: Optional[Iterable[str]] = None) -> Report:
+    """Score ``pred`` against ``gold`` over the gold ids (only those in ``ids`` when given).
+
+    A gold id with no prediction is scored against an empty record (all nulls, empty lists).
+    """
+    if ids is None:
+        wanted = sorted(gold)
+        without_gold: list[str] = []
+    else:
+        requested = sorted(set(map(str, ids)))
+        wanted = [i for i in requested if i in gold]
+        without_gold = [i for i in requested if i not in gold]
+    metrics = _new_metrics()
+    per_article: list[ArticleDiff] = []
+    no_prediction: list[str] = []
+    for article_id in wanted:
+        g = gold[article_id]
+        p = pred.get(article_id)
+        diff = ArticleDiff(article_id, no_prediction=p is None)
+        if p is None:
+            no_prediction.append(article_id)
+            p = {}
+        _score_meeting(g, p, metrics, diff)
+        _score_officials(g, p, metrics, diff)
+        _score_counts(g, p, metrics, diff)
+        _score_documents(g, p, metrics, diff)
+        _score_directives(g, p, metrics, diff)
+        per_article.append(diff)
+    unscored = sorted(set(pred) - set(gold))
+    return Report(metrics, per_article, no_prediction, unscored, without_gold)
