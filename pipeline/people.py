@@ -46,7 +46,7 @@ Ids
 :func:`person_id` derives a readable id from the key (``tran-thanh-lam--ben-tre``,
 ``truong-thi-mai--central``), so a re-run, or a rebuild from scratch, gives the same ids;
 an id already in the database is kept for its key (a rare accent-less clash gets a
-hash suffix, and the existing holder keeps the plain id). See ``Store.refresh_people``
+hash suffix, and the existing holder keeps the plain id). See ``store.links.refresh_people``
 for ids that disappear because their appearances joined another person (``merged_into``).
 """
 from __future__ import annotations

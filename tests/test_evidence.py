@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from pipeline.datasette import METADATA, PLUGINS_DIR, TEMPLATES_DIR, serve_args, url
-from pipeline.datasette.evidence import Highlight, highlights, nest, plain_text
+from pipeline.datasette.evidence import Highlight, highlights, nest
 from pipeline.schema import Article, Directive, Evidence, Meeting, Official, Span
 from pipeline.store import Store
 
@@ -23,6 +23,11 @@ def ev(text, part, occurrence=0):
     for _ in range(occurrence + 1):
         start = text.index(part, start + 1)
     return Evidence(sentence=part, start=start, end=start + len(part))
+
+
+def plain_text(nodes) -> str:
+    """The text back from a tree: nesting never loses or repeats text."""
+    return "".join(n.text if n.kind is None else plain_text(n.children) for n in nodes)
 
 
 def span(kind, part, fact=None, occurrence=0, label=""):

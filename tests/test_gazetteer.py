@@ -174,12 +174,17 @@ def test_successor_unknown():
     assert g.successor("Atlantis") is None
 
 
-def test_name_on():
-    assert g.name_on("Bến Tre", "2024-05-02") == "Bến Tre"
-    assert g.name_on("Bến Tre", "2025-07-01") == "Vĩnh Long"
-    assert g.name_on("Huế", "2023-10-10") == "Thừa Thiên Huế"
-    assert g.name_on("Thừa Thiên Huế", "2024-12-31") == "Thừa Thiên Huế"
-    assert g.name_on("Hà Nội", "2019-01-01") == "Hà Nội"
+def test_unit_on():
+    def unit(name, date):
+        u = g.unit_on(name, date)
+        return u and (u["name"], u["era"])
+    assert unit("Bến Tre", "2024-05-02") == ("Bến Tre", "pre2025")
+    assert unit("Bến Tre", "2025-07-01") == ("Vĩnh Long", "post2025")
+    assert unit("Huế", "2023-10-10") == ("Thừa Thiên Huế", "pre2025")
+    assert unit("Huế", None) == ("Huế", "post2025")  # undated: the name of today's city
+    assert unit("Thừa Thiên Huế", "2024-12-31") == ("Thừa Thiên Huế", "pre2025")
+    assert unit("Hà Nội", "2019-01-01") == ("Hà Nội", "pre2025")
+    assert unit("Atlantis", "2019-01-01") is None
 
 
 @pytest.mark.parametrize("token, expected", [
@@ -235,13 +240,13 @@ def test_find_outlets():
     ("Kỳ Anh", "Hà Tĩnh"),
 ])
 def test_province_of_district(district, province):
-    assert g.province_of_district(district) == province
+    assert [d.province for d in g.find_districts(district, require_prefix=False)] == [province]
 
 
 def test_ambiguous_or_unknown_district():
-    assert g.province_of_district("Châu Thành") is None  # ten provinces
-    assert g.province_of_district("Hoàng Mai") is None  # Hà Nội and Nghệ An
-    assert g.province_of_district("Không Có") is None
+    assert g.find_districts("huyện Châu Thành")[0].province is None  # ten provinces
+    assert g.find_districts("quận Hoàng Mai")[0].province is None  # Hà Nội and Nghệ An
+    assert g.find_districts("huyện Không Có") == []
     districts = json.loads((RULES / "districts.json").read_text(encoding="utf-8"))
     chau_thanh = [d for d in districts if d["name"] == "Châu Thành"]
     assert chau_thanh and all(d["ambiguous"] and len(d["provinces"]) > 1 for d in chau_thanh)

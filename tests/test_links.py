@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.run import run
 from pipeline.schema import Article, Evidence, Meeting, Official
-from pipeline.store import Store
+from pipeline.store import Store, links
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -38,8 +38,8 @@ def officials(db):
 
 def test_provinces_table(tmp_path):
     with Store(tmp_path / "m.db") as store:
-        store.ensure_provinces()
-        store.ensure_provinces()  # idempotent
+        links.ensure_provinces(store.db)
+        links.ensure_provinces(store.db)  # idempotent
         rows = list(store.db.table("provinces").rows)
         assert sum(r["era"] == "pre2025" for r in rows) == 63
         assert sum(r["era"] == "post2025" for r in rows) == 34
@@ -202,7 +202,7 @@ def test_names_with_one_slug_across_name_groups(tmp_path, monkeypatch, batch):
     """Two names that differ only by accents are two groups: ids handed out to an earlier
     group (written or not yet written) are taken for the later ones, and a stored id stays
     with its key, whatever the batch size."""
-    from pipeline.store import links
+
 
     monkeypatch.setattr(links, "BATCH", batch)
     lam, lam2, hung = _lam_articles()
@@ -227,7 +227,7 @@ def test_names_with_one_slug_across_name_groups(tmp_path, monkeypatch, batch):
 
 
 def test_batch_size_does_not_change_the_result(tmp_path, monkeypatch):
-    from pipeline.store import links
+
 
     results = []
     for batch in (1, 2000):

@@ -25,11 +25,3 @@ def test_words_and_tags_come_from_underthesea():
     assert "tuyên truyền" in s.words  # a two-syllable word, segmented
     assert s.tags[s.words.index("tăng cường")] == "V"
     assert len(s.words) == len(s.tags)
-
-
-def test_spacy_doc_has_the_same_words_tags_and_sentences():
-    doc = analyse(TEXT)
-    sdoc = doc.to_spacy()
-    assert [t.text for t in sdoc] == [w for s in doc.sentences for w in s.words]
-    assert [t.tag_ for t in sdoc] == [t for s in doc.sentences for t in s.tags]
-    assert len(list(sdoc.sents)) == len(doc.sentences)

@@ -17,7 +17,7 @@ from pipeline.schema import (
 )
 from pipeline.store import Store
 
-CHILD_TABLES = ["meetings", "officials", "association_counts", "documents", "directives"]
+CHILD_TABLES = ["meetings", "officials", "association_counts", "documents", "directives", "spans"]
 
 
 def evidence(text: str, sentence: str) -> Evidence:
@@ -178,7 +178,7 @@ def test_write_fills_every_table(db_path):
     article = make_article()
     with Store(db_path) as store:
         assert store.write(article) is True
-        assert store.article_ids() == ["a1"]
+        assert [r[0] for r in store.db.execute("select id from articles order by id")] == ["a1"]
 
     assert rows(db_path, "select id, source, published, title from articles") == [
         ("a1", "example.vn", "2024-03-06", "Lê Văn Minh làm việc với các hội")
@@ -305,7 +305,7 @@ def test_failed_write_rolls_back_only_that_article(db_path):
         assert dump(db_path) == before  # a1 untouched
 
         store.write(make_article("a2"))  # the next article still goes in
-        assert store.article_ids() == ["a1", "a2"]
+        assert [r[0] for r in store.db.execute("select id from articles order by id")] == ["a1", "a2"]
     assert rows(db_path, "select province from meetings order by article_id") == [
         ("An Giang",),
         ("An Giang",),

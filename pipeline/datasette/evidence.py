@@ -144,8 +144,3 @@ def _fill(text: str, node: Node) -> None:
     if at < node.end:
         pieces.append(Node(text=text[at:node.end], start=at, end=node.end))
     node.children = pieces
-
-
-def plain_text(nodes: Iterable[Node]) -> str:
-    """The text back from a tree (for tests: nesting never loses or repeats text)."""
-    return "".join(n.text if n.kind is None else plain_text(n.children) for n in nodes)

@@ -12,22 +12,19 @@ old-style tone placement ("Hòa Bình", "Khánh Hòa", "Thanh Hóa"), "Bắc K�
     canonical(name) -> str | None          canonical province name for any variant
     successor(province) -> str | None      its name after the 1 July 2025 merger
     unit_on(province, date) -> entry       the unit it names on a date (both eras)
-    name_on(province, date) -> str | None  its name on a given date
     province_of_outlet(token_or_domain) -> (source, province | None) | None
-    province_of_district(name) -> str | None
     provinces(era=None) -> list[dict]      the entries of provinces.json
     province_info(name, era=None) -> dict | None
 """
-from .districts import DistrictMatch, find_districts, province_of_district
+from .districts import DistrictMatch, find_districts
 from .outlets import DOMAIN_RE, OutletMatch, find_outlets, province_of_outlet
 from .provinces import (
-    HUE_CITY_DATE, MERGER_DATE, Match, canonical, find_provinces, is_post_merger, name_on,
-    province_info, provinces, successor, unit_on,
+    MERGER_DATE, Match, canonical, find_provinces, is_post_merger, province_info, provinces,
+    successor, unit_on,
 )
 
 __all__ = [
     "Match", "DistrictMatch", "OutletMatch", "DOMAIN_RE", "find_provinces", "find_districts",
-    "find_outlets", "canonical", "successor", "unit_on", "name_on", "is_post_merger",
-    "province_of_outlet", "province_of_district", "provinces", "province_info", "MERGER_DATE",
-    "HUE_CITY_DATE",
+    "find_outlets", "canonical", "successor", "unit_on", "is_post_merger",
+    "province_of_outlet", "provinces", "province_info", "MERGER_DATE",
 ]

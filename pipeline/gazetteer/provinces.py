@@ -12,7 +12,6 @@ from ..text import fold, strip_accents
 from .matcher import Matcher, first_word
 
 MERGER_DATE = _dt.date(2025, 7, 1)  # provinces merged 63 -> 34 (Resolution 202/2025/QH15)
-HUE_CITY_DATE = _dt.date(2025, 1, 1)  # Thừa Thiên Huế became the centrally-run city of Huế
 
 
 def provinces(era: str | None = None) -> list[rules.ProvinceEntry]:
@@ -98,14 +97,6 @@ def successor(province: str) -> str | None:
     return c
 
 
-def _as_date(d) -> _dt.date:
-    if isinstance(d, _dt.datetime):
-        return d.date()
-    if isinstance(d, _dt.date):
-        return d
-    return _dt.date.fromisoformat(str(d)[:10])
-
-
 def is_post_merger(date) -> bool:
     """Whether a date (ISO string or date; None: unknown) falls on or after the merger."""
     return bool(date) and str(date)[:10] >= MERGER_DATE.isoformat()
@@ -130,19 +121,6 @@ def unit_on(province: Optional[str], date=None) -> Optional[rules.ProvinceEntry]
     if len(preds) == 1 and date:
         return province_info(preds[0], "pre2025")
     return later or None
-
-
-def name_on(province: str, date) -> str | None:
-    """The province's name as it was called on `date` (ISO string or date): ``unit_on``'s
-    name, except that Thừa Thiên Huế is "Huế" from 1 January 2025, when it became a
-    centrally-run city. A post-2025-only name with several predecessors gives None."""
-    day = _as_date(date)
-    unit = unit_on(province, day)
-    if unit is None or (unit["era"] == "post2025" and not is_post_merger(day)):
-        return None
-    if unit["name"] == "Thừa Thiên Huế" and day >= HUE_CITY_DATE:
-        return "Huế"
-    return unit["name"]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .text import nfc
+
 MAX_BYTES = 5 * 1024 * 1024
 """Files (and JSONL lines) above this size are refused before they are read."""
 
@@ -48,7 +50,7 @@ _META_CHARSET = re.compile(
 _VIET_BASES = "aăâeêioôơuưy"
 _VIET_TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 _VIET_LETTERS = frozenset(
-    unicodedata.normalize("NFC", base + tone)
+    nfc(base + tone)
     for b in _VIET_BASES
     for base in (b, b.upper())
     for tone in _VIET_TONES
@@ -60,7 +62,7 @@ def normalize_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
-    return unicodedata.normalize("NFC", text)
+    return nfc(text)
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,7 @@ def _declared_charset(data: bytes) -> str | None:
 
 def _viet_fit(text: str) -> float:
     """Share of the non-ASCII letters of ``text`` that are Vietnamese letters (1.0 if none)."""
-    letters = [ch for ch in unicodedata.normalize("NFC", text) if ch.isalpha() and not ch.isascii()]
+    letters = [ch for ch in nfc(text) if ch.isalpha() and not ch.isascii()]
     if not letters:
         return 1.0
     return sum(1 for ch in letters if ch in _VIET_LETTERS) / len(letters)

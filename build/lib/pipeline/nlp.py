@@ -161,28 +161,6 @@ class Doc:
         return sorted((s for s in self.spans if s.kind == kind and start <= s.start < stop),
                       key=lambda s: (s.start, s.end))
 
-    def to_spacy(self):
-        """The same sentences as a spaCy `Doc` (words, POS in `tag_`, sentence starts),
-        for spaCy's Matcher and displaCy."""
-        from spacy.tokens import Doc as SpacyDoc
-
-        words, spaces, tags, starts = [], [], [], []
-        for s in self.sentences:
-            for i, (w, t) in enumerate(s.tagged):
-                words.append(w)
-                spaces.append(True)
-                tags.append(t)
-                starts.append(i == 0)
-        vocab = _blank_vocab()
-        return SpacyDoc(vocab, words=words, spaces=spaces, tags=tags, sent_starts=starts)
-
-
-@lru_cache(maxsize=1)
-def _blank_vocab():
-    import spacy
-
-    return spacy.blank("xx").vocab
-
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 

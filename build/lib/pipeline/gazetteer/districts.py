@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .. import rules
 from .matcher import Matcher
-from .provinces import clean_name, unit_prefix_re
+from .provinces import clean_name
 
 
 @lru_cache(maxsize=1)
@@ -17,22 +17,6 @@ def _district_index() -> dict[str, set[str]]:
         for n in [d["name"], *d.get("aliases", [])]:
             idx.setdefault(clean_name(n), set()).add(d["province"])
     return idx
-
-
-def province_of_district(name: str) -> str | None:
-    """The (pre-2025) province of a district-level unit (huyện, thị xã, thành phố thuộc
-    tỉnh, quận), with or without its prefix: "Thường Tín" -> "Hà Nội", "TP Pleiku" ->
-    "Gia Lai", "Vinh" -> "Nghệ An". None when unknown or when the name is used in more
-    than one province ("Châu Thành")."""
-    if not name:
-        return None
-    idx = _district_index()
-    s = clean_name(name)
-    for cand in (s, unit_prefix_re().sub("", s)):
-        provs = idx.get(cand)
-        if provs:
-            return next(iter(provs)) if len(provs) == 1 else None
-    return None
 
 
 @dataclass(frozen=True)

@@ -209,10 +209,6 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------
 
-    def article_ids(self) -> list[str]:
-        """Ids of the stored articles, sorted."""
-        return [row[0] for row in self.db.execute("select id from articles order by id")]
-
     def _stored_rows(self, article_id: str) -> dict[str, list[dict[str, Any]]]:
         """The stored rows of one article in ``article_rows``' shape."""
         stored: dict[str, list[dict[str, Any]]] = {}
@@ -350,17 +346,6 @@ class Store:
     # ``provinces``, ``people``, ``officials.person_id``, ``meetings.province_id`` and the
     # views ``person_appearances``, ``meetings_map``, ``meetings_per_month``; recomputed
     # from all the facts by ``refresh_links()`` at the end of every extraction run.
-
-    def ensure_provinces(self) -> None:
-        """Create and fill ``provinces`` from models/provinces.json (idempotent)."""
-        from . import links
-
-        links.ensure_provinces(self.db)
-
-    def refresh_people(self) -> dict[str, int]:
-        """Recompute ``people`` and ``officials.person_id`` (with the tables and views they
-        need: the same as ``refresh_links``)."""
-        return self.refresh_links()
 
     def refresh_links(self) -> dict[str, int]:
         """Provinces, meetings → provinces, people, officials → people and the views, all
