@@ -8,6 +8,7 @@ checkout, so only the installed package can be imported.
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -28,8 +29,12 @@ def run(*args, cwd=None) -> subprocess.CompletedProcess:
 
 
 def test_wheel_install_extracts_the_corpus_as_the_checkout(tmp_path: Path):
+    # Built from a copy, so that the build leaves nothing in the checkout.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "outputs", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
     dist = tmp_path / "dist"
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", dist, ROOT)
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", dist, source)
     wheel = next(dist.glob("meetings_pipeline-*.whl"))
 
     fresh = tmp_path / "venv"

@@ -1,3 +1,0 @@
-"""Vietnamese news reports on meetings with associations → facts → SQLite → Datasette."""
-
-__version__ = "0.1.0"
