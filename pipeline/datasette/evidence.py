@@ -16,16 +16,17 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional
 
 from .. import gazetteer
+from .site import label
 
-# kind -> (label in the legend, background colour). Colours of displaCy's defaults
-# (DATE, GPE, PERSON, CARDINAL, LAW) where one fits.
+# kind -> (label in the legend, Vietnamese, background colour). Colours of displaCy's
+# defaults (DATE, GPE, PERSON, CARDINAL, LAW) where one fits.
 KINDS: dict[str, tuple[str, str]] = {
-    "date": ("date", "#bfe1d9"),
-    "province": ("province", "#feca74"),
-    "official": ("official", "#aa9cfc"),
-    "count": ("count", "#e4e7d2"),
-    "document": ("document", "#ff8197"),
-    "directive": ("directive", "#c7f0ee"),
+    "date": ("ngày họp", "#bfe1d9"),
+    "province": ("nơi họp", "#feca74"),
+    "official": ("cán bộ", "#aa9cfc"),
+    "count": ("số hội", "#e4e7d2"),
+    "document": ("văn bản", "#ff8197"),
+    "directive": ("chỉ đạo", "#c7f0ee"),
 }
 
 # Which table gives which kind.
@@ -119,11 +120,11 @@ def facts_spans(text: str, facts: Mapping[str, Iterable[Mapping[str, Any]]]) -> 
         anchor = f"meetings-{meeting['article_id']}"
         found = find_date(text, meeting.get("date"), *inside)
         if found:
-            spans.append(Span(*found, "date", anchor, f"date: {meeting.get('date')}"))
+            spans.append(Span(*found, "date", anchor, f"ngày họp: {meeting.get('date')}"))
         found = find_province(text, meeting.get("province"), *inside)
         if found:
             spans.append(Span(*found, "province", anchor + "-province",
-                              f"province: {meeting.get('province')}"))
+                              f"nơi họp: {meeting.get('province')}"))
     for table, kind in TABLE_KIND.items():
         for row in facts.get(table, ()):
             s, e = row.get("evidence_start"), row.get("evidence_end")
@@ -134,13 +135,15 @@ def facts_spans(text: str, facts: Mapping[str, Iterable[Mapping[str, Any]]]) -> 
 
 def _label(table: str, row: Mapping[str, Any]) -> str:
     if table == "officials":
-        return " · ".join(x for x in (row.get("name"), row.get("title"), row.get("role")) if x)
+        role = label("officials", "role", row.get("role")) or row.get("role")
+        return " · ".join(x for x in (row.get("name"), row.get("title"), role) if x)
     if table == "association_counts":
-        return f"{row.get('count')} {row.get('subject') or ''} ({row.get('kind')})"
+        kind = label("association_counts", "kind", row.get("kind")) or row.get("kind")
+        return f"{row.get('count')} {row.get('subject') or ''} ({kind})"
     if table == "documents":
         return " ".join(x for x in (row.get("type"), row.get("number"), row.get("date")) if x)
     if table == "directives":
-        return f"{row.get('speaker') or 'adopted'}: {row.get('text')}"
+        return f"{row.get('speaker') or 'cuộc họp thống nhất'}: {row.get('text')}"
     return ""
 
 
