@@ -60,7 +60,8 @@ def time_chart(series: list[tuple[str, int]], width: int = 1000, height: int = 3
                      "y": round(top + plot_h - n * scale, 2), "h": round(n * scale, 2),
                      "month": month, "n": n})
         if short or month.endswith("-01") or i == 0:
-            label = f"{month[5:]}/{month[:4]}" if short else month[:4]
+            # a year alone marks its January; the first month, if not a January, in full
+            label = month[:4] if not short and month.endswith("-01") else f"{month[5:]}/{month[:4]}"
             xticks.append({"x": round(x, 2), "label": label})
     yticks = [{"y": round(top + plot_h - t * scale, 2), "label": t} for t in ticks]
     return {"empty": False, "width": width, "height": height, "left": left, "top": top,
