@@ -8,35 +8,46 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Extract meetings of leaders with associations from Vietnamese news "
+                    "articles into a SQLite database (browse it with python -m pipeline.datasette).")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ex = sub.add_parser("extract", help="extract articles (files or folders) into SQLite and JSONL")
+    ex = sub.add_parser(
+        "extract", help="read articles and store their facts in the database",
+        description="Read articles (files or folders) and store their facts in a SQLite database "
+                    "and a JSONL file. Unchanged articles are skipped; a bad input is reported "
+                    "and the others are stored all the same (exit status 1).")
     ex.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .html/.htm or .jsonl files, or folders")
     ex.add_argument("--db", default="outputs/meetings.db", help="SQLite database (default: %(default)s)")
     ex.add_argument("--jsonl", default="outputs/facts.jsonl",
                     help="JSONL export of every article in the database (default: %(default)s)")
     ex.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                    help="worker processes (default: the machine's cores); with --engine dask "
-                         "and no --scheduler, local dask workers")
+                    help="extract in N processes at once (default: one per core)")
     ex.add_argument("--prune", action="store_true",
-                    help="delete stored articles whose input was not met in this run "
-                         "(only when the inputs are the whole corpus)")
+                    help="delete stored articles whose file is no longer among the inputs "
+                         "(use only when the inputs are the whole corpus)")
     ex.add_argument("--engine", choices=("local", "dask"), default="local",
-                    help="where extraction runs: local processes, or a dask.distributed cluster")
+                    help="where to extract: on this machine (default) or on a dask cluster")
     ex.add_argument("--scheduler", metavar="ADDRESS",
-                    help="dask scheduler, e.g. tcp://10.0.0.5:8786 (--engine dask; "
-                         "default: a local cluster)")
-    ex.add_argument("--no-progress", action="store_true", help="no progress bar or lines")
+                    help="the dask cluster's scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask; "
+                         "without it, a cluster is started on this machine)")
+    ex.add_argument("--no-progress", action="store_true", help="do not show progress")
 
-    ev = sub.add_parser("evaluate", help="score predictions against gold answers (GOLD.md)")
-    ev.add_argument("--gold", required=True)
-    ev.add_argument("--pred", required=True)
-    ev.add_argument("--ids-from", default=None)
-    ev.add_argument("--json", action="store_true")
-    ev.add_argument("--explain", action="store_true")
+    ev = sub.add_parser("evaluate", help="measure accuracy against hand-checked answers",
+                        description="Score an extract's JSONL against hand-checked answers "
+                                    "(the rules of GOLD.md) and print the figures.")
+    ev.add_argument("--gold", required=True, metavar="DIR",
+                    help="folder of hand-checked answers, one ID.json per article")
+    ev.add_argument("--pred", required=True, metavar="FILE",
+                    help="the JSONL written by extract (e.g. outputs/facts.jsonl)")
+    ev.add_argument("--ids-from", default=None, metavar="DIR",
+                    help="score only the articles whose files are in DIR")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--explain", action="store_true", help="also list every difference, per article")
 
-    sub.add_parser("schema", help="print the JSON Schema of one article's record")
+    sub.add_parser("schema", help="print the JSON Schema of one article's record (a line of the JSONL)")
 
     args = parser.parse_args(argv)
     if args.command == "schema":

@@ -379,7 +379,9 @@ def person_row(person: Person) -> dict[str, Any]:
     name = max(names, key=lambda n: (names[n], last_index[n]))
     dated = [r for r in rows if r.get("date")]
     titled = [r for r in rows if _titles(r.get("titles"))]
-    latest = titled[-1] if titled else None
+    # The latest dated appearance with a title; an undated one only when none is dated.
+    dated_titled = [r for r in titled if r.get("date")]
+    latest = (dated_titled or titled or [None])[-1]
     provinces = sorted({r["province"] for r in rows if r.get("province")})
     home = None if person.anchor in (CENTRAL, UNKNOWN) else person.anchor
     level = CENTRAL if person.anchor == CENTRAL else person.tier

@@ -59,11 +59,15 @@ class Summary:
     seconds: float = 0.0
 
     def line(self) -> str:
-        done = self.articles + self.unchanged
-        rate = done / self.seconds if self.seconds else 0.0
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}" + ("" if count == 1 else "s")
+
         pruned = f", {self.pruned} pruned" if self.pruned else ""
-        return (f"extracted {self.articles} articles, {self.unchanged} unchanged, "
-                f"{self.errors} errors{pruned} in {self.seconds:.1f} s ({rate:.1f} articles/s)")
+        # the rate of extraction only: skipping unchanged inputs is not extracting
+        rate = (f" ({self.articles / self.seconds:.1f} articles/s)"
+                if self.articles and self.seconds else "")
+        return (f"extracted {n(self.articles, 'article')}, {self.unchanged} unchanged, "
+                f"{n(self.errors, 'error')}{pruned} in {self.seconds:.1f} s{rate}")
 
 
 class Step(enum.Enum):

@@ -2,8 +2,11 @@
 
 The database is built by the real pipeline (``pipeline.run.run``) from ``corpus/`` (the
 five seed articles; seed 000 is in Bến Tre) plus one hand-written article whose text
-carries an injected ``<script>``, then ``Store.refresh_links()``. Datasette is started
-with ``pipeline.datasette.serve_args``: exactly what ``make serve`` starts.
+carries an injected ``<script>``, then ``Store.refresh_links()``. It is called
+``tin_bai.db``, not ``meetings.db``: the set-up must follow the database, whatever its
+name. Datasette is started with ``pipeline.datasette.serve_args``: exactly what
+``make serve`` starts. Every page is visited with the network cut off (only the test
+server answers), as analysts without internet access see it.
 
 Chromium is Debian's (``/usr/bin/chromium``, installed by ``make test``'s set-up), driven
 by Playwright's Python client; nothing is downloaded. Screenshots of every page visited go
@@ -45,6 +48,9 @@ Báo cáo cho biết toàn tỉnh hiện có 1.480 hội quần chúng. {INJECTE
 Đồng chí Trần Thanh Lâm đề nghị các hội tăng cường công tác tuyên truyền đến hội viên.
 """
 PERSON = "tran-thanh-lam--ben-tre"
+DB = "tin_bai"
+
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +59,7 @@ def server(tmp_path_factory):
     extra = work / "extra"
     extra.mkdir()
     (extra / f"{HANDMADE_ID}.txt").write_text(HANDMADE, encoding="utf-8")
-    db_path = work / "meetings.db"
+    db_path = work / f"{DB}.db"
     run([ROOT / "corpus", extra], db_path, None, log=io.StringIO())
     with Store(db_path) as store:
         store.refresh_links()
@@ -74,12 +80,23 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def offline(route):  # no network: only the test server answers
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
+    page.outside = outside
     yield page
     context.close()
 
@@ -88,19 +105,23 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def test_database_page(server, page):
-    page.goto(server + "/meetings")
+def test_database_page_of_a_database_with_another_name(server, page):
+    page.goto(f"{server}/{DB}")
     expect = sync_api.expect
-    expect(page.locator("h1")).to_contain_text("Meetings of Party and State leaders")
+    expect(page.locator("h1")).to_contain_text("Cuộc họp của lãnh đạo Đảng, Nhà nước với các hội")
     for name in ("articles", "meetings", "officials", "people", "provinces", "meetings_map",
                  "person_appearances"):
-        expect(page.locator(f"a[href='/meetings/{name}']").first).to_be_visible()
-    shot(page, "database")
+        expect(page.locator(f"a[href='/{DB}/{name}']").first).to_be_visible()
+    expect(page.locator(f"a[href='/{DB}/top_chairs']").first).to_be_visible()  # canned queries
+    expect(page.locator(f"a[href='/{DB}/-/map']").first).to_be_visible()
+    assert page.locator(f"a[href='/{DB}/records']").count() == 0  # hidden
+    shot(page, "database_other_name")
+    assert not page.js_errors, page.js_errors
 
 
 def test_province_facet_lists_ben_tre(server, page):
     # province is a default facet of meetings (metadata.yaml)
-    page.goto(server + "/meetings/meetings")
+    page.goto(f"{server}/{DB}/meetings")
     facet = page.locator(".facet-info[data-column='province']").first
     sync_api.expect(facet).to_contain_text("Bến Tre")
     facet.scroll_into_view_if_needed()
@@ -113,7 +134,7 @@ def test_province_facet_lists_ben_tre(server, page):
 
 
 def test_map_has_markers(server, page):
-    page.goto(server + "/meetings/meetings_map")
+    page.goto(f"{server}/{DB}/meetings_map")
     markers = page.locator(".leaflet-marker-icon")
     markers.first.wait_for(state="attached", timeout=15000)
     assert markers.count() >= 1
@@ -122,7 +143,7 @@ def test_map_has_markers(server, page):
 
 
 def test_person_page_shows_title_history(server, page):
-    page.goto(f"{server}/meetings/people/{PERSON}")
+    page.goto(f"{server}/{DB}/people/{PERSON}")
     history = page.locator("table.person-history")
     sync_api.expect(history).to_be_visible()
     rows = history.locator("tbody tr")
@@ -140,7 +161,7 @@ def test_person_page_shows_title_history(server, page):
 
 
 def test_evidence_page_highlights_and_escapes(server, page):
-    page.goto(f"{server}/meetings/-/article/{HANDMADE_ID}")
+    page.goto(f"{server}/{DB}/-/article/{HANDMADE_ID}")
     text = page.locator("#evidence-text")
     sync_api.expect(text).to_be_visible()
     official = text.locator("mark.ent-official", has_text="Trần Thanh Lâm").first
@@ -152,37 +173,99 @@ def test_evidence_page_highlights_and_escapes(server, page):
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("#evidence-text script").count() == 0
     legend = page.locator(".evidence-legend")
-    for kind in ("date", "province", "official", "count", "document", "directive"):
-        sync_api.expect(legend).to_contain_text(kind)
+    for label in ("ngày họp", "nơi họp", "cán bộ", "số hội", "văn bản", "chỉ đạo"):
+        sync_api.expect(legend).to_contain_text(label)
+    assert "official" not in legend.inner_text().lower()
+    sync_api.expect(official.locator(".ent-label")).to_have_text("cán bộ")
     shot(page, "evidence")
 
 
 def test_fact_row_links_to_its_evidence(server, page):
-    page.goto(server + "/meetings/officials?name=Bùi+Văn+Bia")
+    page.goto(f"{server}/{DB}/officials?name=Bùi+Văn+Bia")
     page.locator("a.evidence-link").first.click()
     page.wait_for_url("**/-/article/000_a48eaa3ae488d65b#officials-*")
     target = page.locator("mark.ent-official:target")
-    sync_api.expect(target).to_have_text("Bùi Văn Biaofficial")
+    sync_api.expect(target).to_have_text("Bùi Văn Biacán bộ")
     shot(page, "evidence_seed_000")
 
 
-def test_chart_of_meetings_per_province(server, page):
-    page.goto(server + "/meetings/meetings_per_province#g.mark=bar&g.x_column=province"
-              "&g.x_type=ordinal&g.y_column=meetings&g.y_type=quantitative")
-    chart = page.locator(".datasette-vega svg, .datasette-vega canvas, .vega-embed svg, .vega-embed canvas")
-    chart.first.wait_for(state="attached", timeout=15000)
-    shot(page, "chart_per_province")
-    page.goto(server + "/meetings/meetings_per_month_chart")
-    page.get_by_role("link", name="Show as a bar chart").click()
-    chart = page.locator(".datasette-vega svg, .datasette-vega canvas, .vega-embed svg, .vega-embed canvas")
-    chart.first.wait_for(state="attached", timeout=15000)
-    shot(page, "chart_per_month")
+def test_chart_of_meetings_per_month_on_a_time_axis(server, page):
+    page.goto(f"{server}/{DB}/-/charts")
+    bars = page.locator("#chart-month rect.bar-month")
+    months = [bars.nth(i).get_attribute("data-month") for i in range(bars.count())]
+    assert months == sorted(months) and len(months) >= 2
+    # every month between the first and the last, empty ones at 0
+    first, last = (tuple(int(x) for x in m.split("-")) for m in (months[0], months[-1]))
+    assert len(months) == (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+    ticks = page.locator("#chart-month .tick-y").all_text_contents()
+    assert ticks and all(t.isdigit() for t in ticks)  # integer ticks, no 0.2 steps
+    provinces = page.locator("#chart-province rect.bar-province")
+    counts = [int(provinces.nth(i).get_attribute("data-meetings")) for i in range(provinces.count())]
+    assert counts == sorted(counts, reverse=True)
+    shot(page, "charts_time_axis")
+    assert not page.js_errors and not page.outside, (page.js_errors, page.outside)
 
 
-def test_search_all_finds_articles_and_directives(server, page):
-    page.goto(server + "/-/search?q=tuyên+truyền")
-    results = page.locator("body")
-    sync_api.expect(results).to_contain_text("articles", timeout=15000)
-    sync_api.expect(results).to_contain_text("directives", timeout=15000)
-    page.screenshot(path=str(SCREENSHOTS / "search_all.png"))  # the top: results are long
+def test_choropleth_offline(server, page):
+    page.goto(f"{server}/{DB}/-/map")
+    pre = page.locator("#map-pre2025 path.province")
+    post = page.locator("#map-post2025 path.province")
+    assert pre.count() == 63 and post.count() == 34
+    coloured = page.locator("#map-pre2025 path.province:not([data-meetings='0'])")
+    assert coloured.count() >= 1
+    fill = coloured.first.evaluate("e => getComputedStyle(e).fill")
+    grey = pre.locator("xpath=self::*[@data-meetings='0']").first.evaluate("e => getComputedStyle(e).fill")
+    assert fill != grey
+    shot(page, "choropleth")
+    # a click opens a popup that leads to the province's meetings
+    ben_tre = page.locator("#map-pre2025 path.province[data-name='Bến Tre']")
+    ben_tre.click()
+    popup = page.locator("#map-popup")
+    sync_api.expect(popup).to_contain_text("Bến Tre")
+    page.screenshot(path=str(SCREENSHOTS / "choropleth_popup.png"))
+    popup.get_by_role("link").click()
+    sync_api.expect(page.locator("table.rows-and-columns")).to_contain_text(HANDMADE_ID)
+    assert not page.js_errors and not page.outside, (page.js_errors, page.outside)
+
+
+def test_tile_grid_map(server, page):
+    page.goto(f"{server}/{DB}/-/map?layout=grid")
+    assert page.locator("#map-post2025 rect.tile").count() == 34
+    shot(page, "tile_grid")
+    assert not page.js_errors and not page.outside
+
+
+def test_search_finds_a_person_by_name(server, page):
+    page.goto(f"{server}/-/search?q=tran+thanh+lam")
+    people = page.locator("section[data-table='people']")
+    sync_api.expect(people).to_contain_text("Trần Thanh Lâm")
+    page.screenshot(path=str(SCREENSHOTS / "search_person.png"))
+    assert page.evaluate("document.body.scrollHeight") < 4000
+    assert "content_hash" not in page.content()
+    people.get_by_role("link", name="Trần Thanh Lâm").first.click()
+    page.wait_for_url(f"**/{DB}/people/{PERSON}")
+    sync_api.expect(page.locator("table.person-history")).to_be_visible()
+    assert not page.js_errors, page.js_errors
+
+
+def test_articles_page_is_short_and_columns_described_on_demand(server, page):
+    page.goto(f"{server}/{DB}/articles")
+    height = page.evaluate("document.body.scrollHeight")
+    assert height < 6000, height  # was 26,800 px for five articles
+    assert not page.locator("th.col-content_hash").is_visible()
+    assert not page.locator("th.col-path").is_visible()
+    descriptions = page.locator("details.column-descriptions-folded")
+    sync_api.expect(descriptions).to_be_visible()
+    assert not descriptions.locator("dl").is_visible()  # folded: rows on the first screen
+    assert page.locator("table.rows-and-columns").bounding_box()["y"] < 900
+    sync_api.expect(page.locator("a.csv-excel").first).to_be_visible()
+    shot(page, "articles")
+    assert not page.js_errors, page.js_errors
+
+
+def test_empty_errors_table_has_no_js_error(server, page):
+    page.goto(f"{server}/{DB}/errors")
+    sync_api.expect(page.locator("h1")).to_contain_text("Lỗi đầu vào")
+    page.wait_for_load_state("networkidle")
+    shot(page, "errors_empty")
     assert not page.js_errors, page.js_errors

@@ -1,8 +1,10 @@
-"""The Datasette view of the database: metadata, canned queries and facets, over real HTTP."""
+"""The Datasette view of a database, over real HTTP: served under a name that is not
+"meetings" (the set-up must apply to whatever database is served)."""
 from __future__ import annotations
 
 import json
-import urllib.error
+import subprocess
+import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -10,21 +12,26 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline.datasette import site
 from pipeline.schema import Article, Directive, Document, Meeting, Official
 from pipeline.store import TABLES, Store
-from tests.servers import datasette
+from tests.servers import datasette, free_port
 
-METADATA = Path(__file__).resolve().parent.parent / "pipeline" / "datasette" / "metadata.yaml"
+DATABASE_YAML = Path(__file__).resolve().parent.parent / "pipeline" / "datasette" / "database.yaml"
+DB = "hoi_2024"  # the served database's name: deliberately not "meetings"
 
 AN = "Nguyễn Văn An"
 BINH = "Trần Thị Bình"
+DUC = "Lê Văn Đức"
+DUOC = "Lê Văn Được"
 
 
-def article(article_id, date, province, chair, others=(), documents=(), directives=()):
+def article(article_id, date, province, chair, others=(), documents=(), directives=(),
+            kind="hội nghị", chair_titles=("Bí thư",)):
     """A hand-made article: one meeting with a chair, other officials, documents, directives."""
     sentences = [f"Ngày {date}, đồng chí {chair} chủ trì hội nghị với các hội tại {province}."]
     sentences += [f"Đồng chí {name} dự hội nghị." for name in others]
-    sentences += [f"Hội nghị quán triệt {kind} số {number}." for kind, number, _ in documents]
+    sentences += [f"Hội nghị quán triệt {kind_} số {number}." for kind_, number, _ in documents]
     sentences += [f"Đồng chí {speaker or 'chủ trì'} đề nghị {text}." for speaker, text in directives]
     return Article(
         id=article_id,
@@ -32,137 +39,248 @@ def article(article_id, date, province, chair, others=(), documents=(), directiv
         published=date,
         title=f"{chair} làm việc tại {province}",
         text=" ".join(sentences),
-        meeting=Meeting(date=date, province=province, level="province", kind="hội nghị"),
-        officials=[Official(name=chair, titles=["Bí thư"], role="chair")]
+        meeting=Meeting(date=date, province=province, level="province", kind=kind),
+        officials=[Official(name=chair, titles=list(chair_titles), role="chair")]
         + [Official(name=name, role="attendee") for name in others],
-        documents=[Document(type=kind, number=number, issuer=issuer) for kind, number, issuer in documents],
+        documents=[Document(type=kind_, number=number, issuer=issuer) for kind_, number, issuer in documents],
         directives=[Directive(speaker=speaker, text=text) for speaker, text in directives],
     )
 
 
 ARTICLES = [
     article(
-        "x1", "2023-11-02", "Hà Nội", AN,
+        "x1", "2023-11-02", "Hà Nội", AN, kind="giao ban",
         documents=[("Kết luận", "35-KL/TW", "Bộ Chính trị")],
         directives=[(AN, "tăng cường kiểm tra hoạt động của các hội")],
     ),
     article(
-        "x2", "2024-01-10", "Hà Nội", AN,
+        "x2", "2024-01-10", "Hà Nội", AN, kind="hội nghị giao ban",
         documents=[("Kết luận", "35-KL/TW", None), ("Quyết định", "120-QĐ/TW", None)],
         directives=[(AN, "sớm hoàn thành việc sắp xếp các hội")],
     ),
     article(
-        "x3", "2024-05-20", "Thừa Thiên Huế", AN, others=[BINH],
+        "x3", "2024-05-20", "Thừa Thiên Huế", AN, others=[BINH], kind="buổi làm việc",
         directives=[(BINH, "đổi mới phương thức hoạt động"), (None, "phấn đấu thành lập thêm hai hội")],
     ),
-    article("x4", "2024-06-01", "Thừa Thiên Huế", BINH),
+    article("x4", "2024-06-01", "Thừa Thiên Huế", BINH, chair_titles=("Chủ tịch Ủy ban MTTQ tỉnh",)),
+    # undated: its title must not become Bình's latest title
+    article("x5", None, "Thừa Thiên Huế", BINH, chair_titles=("Phó Chủ tịch Hội Nông dân tỉnh",)),
+    article("x6", "2024-03-03", "Thừa Thiên Huế", DUOC),
+    article("x7", "2024-03-04", "Thừa Thiên Huế", DUC),
 ]
 
 
 def get(base: str, path: str, **params):
     url = base + path + ("?" + urllib.parse.urlencode(params) if params else "")
     with urllib.request.urlopen(url, timeout=10) as response:
-        body = response.read().decode("utf-8")
+        body = response.read()
         if "json" in response.headers.get("content-type", ""):
             return json.loads(body)
-        return body
+        return body.decode("utf-8")
+
+
+def raw(base: str, path: str) -> bytes:
+    with urllib.request.urlopen(base + path, timeout=10) as response:
+        return response.read()
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("datasette") / "meetings.db"
-    with Store(db_path) as store:
+def db_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("datasette") / f"{DB}.db"
+    with Store(path) as store:
         for item in ARTICLES:
             store.write(item)
         store.write_error("corpus/broken.html", "empty story")
+        store.refresh_links()
+    return path
 
+
+@pytest.fixture(scope="module")
+def server(db_path):
     with datasette(db_path) as base:
         yield base
 
 
+def rows(server, query, **params):
+    return get(server, f"/{DB}/{query}.json", _shape="array", **params)
+
+
 def test_metadata_describes_every_table_and_column(tmp_path):
     """Every table and column of a database the store builds (not of a list kept beside it)."""
-    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
-    database = metadata["databases"]["meetings"]
-    assert database["description"]
+    database = yaml.safe_load(DATABASE_YAML.read_text(encoding="utf-8"))
+    assert database["description_html"]
     with Store(tmp_path / "m.db") as store:
         store.refresh_links()
         tables = {t.name: {c.name for c in t.columns} for t in store.db.tables
                   if not t.name.endswith(("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config"))}
+        tables.update({v.name: {c.name for c in v.columns} for v in store.db.views})
     assert set(TABLES) <= set(tables)
     for table, columns in tables.items():
         described = database["tables"].get(table)
-        assert described and described["description"], table
+        assert described and described["description"] and described["title"], table
         assert set(described["columns"]) == columns, table
         assert all(isinstance(text, str) and text for text in described["columns"].values())
 
 
-def test_database_lists_tables(server):
-    data = get(server, "/meetings.json")
+def test_any_database_name_gets_queries_descriptions_and_facets(server):
+    data = get(server, f"/{DB}.json")
     names = {table["name"] for table in data["tables"]}
     assert set(TABLES) <= names
     counts = {table["name"]: table["count"] for table in data["tables"]}
-    assert counts["articles"] == 4 and counts["meetings"] == 4 and counts["errors"] == 1
+    assert counts["articles"] == len(ARTICLES) and counts["errors"] == 1
+    metadata = get(server, "/-/metadata.json")["databases"][DB]
+    assert {"top_chairs", "directives_of_official", "people_by_name"} <= set(metadata["queries"])
+    html = get(server, f"/{DB}/meetings")
+    assert "Cuộc họp mà mỗi bài tường thuật" in html  # the table's description
+    assert "Năm họp, để lọc và đếm." in html  # a column's description
+    facets = get(server, f"/{DB}/meetings.json")["facet_results"]
+    assert {"province", "level", "year"} <= set(facets)
+    # links in descriptions point into this database, whatever its name
+    page = get(server, f"/{DB}")
+    assert f'href="/{DB}/-/map"' in page and f'href="/{DB}/people"' in page
 
 
-def test_meetings_by_province_and_year(server):
-    rows = get(server, "/meetings/meetings_by_province_and_year.json", _shape="array")
-    assert rows == [
-        {"province": "Hà Nội", "year": 2023, "meetings": 1},
-        {"province": "Hà Nội", "year": 2024, "meetings": 1},
-        {"province": "Thừa Thiên Huế", "year": 2024, "meetings": 2},
-    ]
+def test_records_table_hidden_and_plumbing_columns_hidden(server):
+    data = get(server, f"/{DB}.json")
+    assert [t["hidden"] for t in data["tables"] if t["name"] == "records"] == [True]
+    css = get(server, "/-/analyst.css")
+    for column in ("path", "content_hash"):
+        assert f"body.table.table-articles .col-{column}" in css
+    assert "body.row" not in css  # a row page still shows every column
 
 
-def test_top_chairs(server):
-    rows = get(server, "/meetings/top_chairs.json", _shape="array")
-    assert rows == [
-        {"name": AN, "meetings": 3, "provinces": "Hà Nội, Thừa Thiên Huế"},
-        {"name": BINH, "meetings": 1, "provinces": "Thừa Thiên Huế"},
-    ]
+def test_long_cells_are_truncated(server):
+    # the articles page shows at most 160 characters of a text, the row page all of it
+    text = ARTICLES[2].text
+    assert len(text) > 160
+    page = get(server, f"/{DB}/articles")
+    assert text[:150] in page and text not in page
+    assert text in get(server, f"/{DB}/articles/x3")
 
 
-def test_most_cited_documents(server):
-    rows = get(server, "/meetings/most_cited_documents.json", _shape="array")
-    assert rows == [
-        {"number": "35-KL/TW", "type": "Kết luận", "issuer": "Bộ Chính trị", "articles": 2},
-        {"number": "120-QĐ/TW", "type": "Quyết định", "issuer": None, "articles": 1},
-    ]
+def test_top_chairs_by_person_with_links(server):
+    result = rows(server, "top_chairs")
+    assert [(r["name"], r["meetings"]) for r in result[:2]] == [(AN, 3), (BINH, 2)]
+    by_name = {r["name"]: r for r in result}
+    assert by_name[AN]["provinces"] == "Hà Nội, Thừa Thiên Huế"
+    page = get(server, f"/{DB}/top_chairs")
+    assert f'href="/{DB}/people/{by_name[AN]["person_id"]}"' in page
 
 
-def test_directives_of_official(server):
-    rows = get(server, "/meetings/directives_of_official.json", _shape="array", name=AN)
-    assert [(r["article_id"], r["date"], r["province"], r["text"]) for r in rows] == [
-        ("x1", "2023-11-02", "Hà Nội", "tăng cường kiểm tra hoạt động của các hội"),
-        ("x2", "2024-01-10", "Hà Nội", "sớm hoàn thành việc sắp xếp các hội"),
-    ]
-    assert all(r["speaker"] == AN and r["title"] for r in rows)
-    rows = get(server, "/meetings/directives_of_official.json", _shape="array", name=BINH)
-    assert [r["text"] for r in rows] == ["đổi mới phương thức hoạt động"]
+def test_directives_of_official_matches_the_name_without_accents(server):
+    for typed in ("nguyen van an", "NGUYỄN VĂN AN", "Văn An"):
+        found = rows(server, "directives_of_official", name=typed)
+        assert [(r["article_id"], r["date"], r["text"]) for r in found] == [
+            ("x1", "2023-11-02", "tăng cường kiểm tra hoạt động của các hội"),
+            ("x2", "2024-01-10", "sớm hoàn thành việc sắp xếp các hội"),
+        ], typed
+        assert all(r["speaker"] == AN and r["person_id"] for r in found)
+    person = rows(server, "directives_of_official", name="tran thi binh")[0]["person_id"]
+    assert [r["text"] for r in rows(server, "directives_of_official", name=person)] == [
+        "đổi mới phương thức hoạt động"]
+
+
+def test_latest_title_comes_from_the_latest_dated_appearance(server):
+    people = {r["name"]: r for r in get(server, f"/{DB}/people.json", _shape="array")}
+    assert people[BINH]["latest_title"] == "Chủ tịch Ủy ban MTTQ tỉnh"
+
+
+def test_people_sorted_by_appearances_and_by_name_in_vietnamese_order(server):
+    people = get(server, f"/{DB}/people.json", _shape="array")
+    counts = [p["appearances"] for p in people]
+    assert counts == sorted(counts, reverse=True)
+    names = [r["name"] for r in rows(server, "people_by_name")]
+    assert names.index(DUC) < names.index(DUOC)  # raw Unicode order puts Được first
+    assert names.index(DUOC) < names.index(AN) < names.index(BINH)
+
+
+def test_stored_codes_shown_with_vietnamese_labels(server):
+    page = get(server, f"/{DB}/officials")
+    assert '<span class="vi-label" title="chair">chủ trì</span>' in page
+    # the facet lists the label too, and following it filters on the stored code
+    assert 'role=chair">chủ trì</a>' in page.replace("&amp;", "&")
+    assert rows(server, "officials", role="chair")  # the API is unchanged
+    labels = rows(server, "vi_roles")
+    assert {"value": "chair", "label": "chủ trì", "label_en": "chair"} in labels
+
+
+def test_normalised_meeting_kind_for_facets(server):
+    facet = get(server, f"/{DB}/meetings_vi.json", _facet="kind")["facet_results"]["kind"]
+    counts = {item["value"]: item["count"] for item in facet["results"]}
+    assert counts["giao ban"] == 2  # "giao ban" and "hội nghị giao ban"
+    assert counts["làm việc"] == 1  # "buổi làm việc"
+
+
+def test_province_meetings_both_eras(server):
+    found = {(r["era"], r["name"]): r["meetings"] for r in rows(server, "province_meetings", _size="max")}
+    assert found[("pre2025", "Hà Nội")] == 2 and found[("pre2025", "Thừa Thiên Huế")] == 5
+    assert found[("post2025", "Huế")] == 5 and found[("pre2025", "Bến Tre")] == 0
+
+
+def test_map_page_colours_provinces_and_links_them(server):
+    page = get(server, f"/{DB}/-/map")
+    assert page.count('class="province"') == 63 + 34
+    hanoi = page.split('data-id="pre2025-01"')[1].split(">")[0]
+    assert "data-meetings=\"2\"" in hanoi and f"/{DB}/meetings?province_id=pre2025-01" in hanoi
+    assert 'src="http' not in page and "url(http" not in page  # nothing loaded from elsewhere
+    grid = get(server, f"/{DB}/-/map", layout="grid")
+    assert grid.count('class="province tile"') == 63 + 34
+
+
+def test_charts_page_time_axis_with_zero_months(server):
+    page = get(server, f"/{DB}/-/charts")
+    months = page.count('class="bar bar-month"')
+    assert months == 8  # 2023-11 .. 2024-06, every month, empty ones too
+    assert 'data-month="2023-12" data-meetings="0"' in page
+    chart = rows(server, "meetings_per_month_chart")
+    assert len(chart) == 8 and chart[1] == {"month": "2023-12", "meetings": 0}
+    ticks = [t.split(">")[1].split("<")[0] for t in page.split('class="label tick-y"')[1:]]
+    assert ticks and all(t.isdigit() for t in ticks)
+
+
+def test_search_all_finds_the_person_by_a_name_without_accents(server):
+    page = get(server, "/-/search", q="tran thi binh")
+    people = page.split('data-table="people"')[1].split("</section>")[0]
+    assert f'href="/{DB}/people/tran-thi-binh--thua-thien-hue"' in people
+    assert "content_hash" not in page
+    officials = page.split('data-table="officials"')[1].split("</section>")[0]
+    assert f"/{DB}/-/article/" in officials and "#officials-" in officials
+
+
+def test_csv_with_bom_for_excel(server):
+    plain = raw(server, f"/{DB}/meetings.csv")
+    bom = raw(server, f"/{DB}/meetings.csv?_bom=1")
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert bom == b"\xef\xbb\xbf" + plain
 
 
 def test_province_facet(server):
-    data = get(server, "/meetings/meetings.json", _facet="province")
-    facet = data["facet_results"]["province"]
+    facet = get(server, f"/{DB}/meetings.json", _facet="province")["facet_results"]["province"]
     counts = {item["value"]: item["count"] for item in facet["results"]}
-    assert counts == {"Hà Nội": 2, "Thừa Thiên Huế": 2}
-
-
-def test_metadata_facets_apply(server):
-    data = get(server, "/meetings/meetings.json")
-    assert {"province", "level", "year"} <= set(data["facet_results"])
-
-
-def test_descriptions_are_served(server):
-    metadata = get(server, "/-/metadata.json")
-    expected = metadata["databases"]["meetings"]["tables"]["meetings"]["description"]
-    assert expected.startswith("The one meeting each article reports")
-    html = get(server, "/meetings/meetings")
-    assert "The one meeting each article reports" in html
-    # column descriptions appear on the table page too
-    assert "Year of the meeting date" in html
+    assert counts == {"Hà Nội": 2, "Thừa Thiên Huế": 5}
 
 
 def test_directive_search(server):
-    rows = get(server, "/meetings/directives.json", _search="sắp xếp", _shape="array")
-    assert [r["article_id"] for r in rows] == ["x2"]
+    found = rows(server, "directives", _search="sắp xếp")
+    assert [r["article_id"] for r in found] == ["x2"]
+
+
+def test_labels_index_is_consistent():
+    assert site.label("officials", "role", "chair") == "chủ trì"
+    assert site.label(None, "role", "attendee") == "dự"
+    assert site.label("meetings", "level", "central") == "trung ương"
+    assert site.label("articles", "title", "chair") is None
+
+
+def test_busy_port_fails_before_printing_the_url(db_path):
+    import socket
+
+    port = free_port()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", port))
+        busy.listen()
+        proc = subprocess.run([sys.executable, "-m", "pipeline.datasette", str(db_path),
+                               "--port", str(port)], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 1
+    assert "http://" not in proc.stdout
+    assert f"127.0.0.1:{port}" in proc.stderr

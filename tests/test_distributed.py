@@ -40,7 +40,7 @@ def test_dask_engine_gives_the_local_database(scheduler, tmp_path: Path):
     assert proc.returncode == 1 and "empty.txt" in proc.stderr  # the empty file
     proc = extract(corpus, remote, "--engine", "dask", "--scheduler", scheduler)
     assert proc.returncode == 1 and "empty.txt" in proc.stderr
-    assert "extracted 60 articles, 0 unchanged, 1 errors" in proc.stderr
+    assert "extracted 60 articles, 0 unchanged, 1 error " in proc.stderr
     assert_same(local, remote)
     assert local.with_suffix(".jsonl").read_bytes() == remote.with_suffix(".jsonl").read_bytes()
 
@@ -49,7 +49,7 @@ def test_dask_engine_gives_the_local_database(scheduler, tmp_path: Path):
                                        "với các hội quần chúng tỉnh Bến Tre.\n", encoding="utf-8")
     (corpus / "a00008.txt").unlink()
     proc = extract(corpus, remote, "--engine", "dask", "--scheduler", scheduler, "--prune")
-    assert "extracted 1 articles, 58 unchanged, 1 errors, 1 pruned" in proc.stderr, proc.stderr
+    assert "extracted 1 article, 58 unchanged, 1 error, 1 pruned" in proc.stderr, proc.stderr
     proc = extract(corpus, local, "--prune")
     assert_same(local, remote)
 

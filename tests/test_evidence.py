@@ -77,8 +77,8 @@ def test_highlights_come_from_the_stored_spans():
     bad = [{"kind": "official", "start": 0, "end": 3, "label": "", "fact": 7},
            {"kind": "count", "start": 5, "end": 10**6, "label": "", "fact": 0}]
     assert highlights(TEXT, "a", bad, FACTS) == [
-        Highlight(TEXT.index("Trần"), TEXT.index("Trần") + 14, "official", "officials-1", "official"),
-        Highlight(TEXT.index("Đồng chí"), len(TEXT), "directive", "directives-2", "directive")]
+        Highlight(TEXT.index("Trần"), TEXT.index("Trần") + 14, "official", "officials-1", "cán bộ"),
+        Highlight(TEXT.index("Đồng chí"), len(TEXT), "directive", "directives-2", "chỉ đạo")]
 
 
 def test_spans_nest_and_keep_the_text():
@@ -150,14 +150,14 @@ def test_fact_rows_link_to_the_evidence(client):
     page = client("/meetings/meetings").text
     assert 'href="/meetings/-/article/x~3C1~3E#meetings-x&lt;1&gt;"' in page
     page = client("/meetings/articles").text
-    assert 'href="/meetings/-/article/x~3C1~3E">evidence</a>' in page
+    assert 'href="/meetings/-/article/x~3C1~3E">bằng chứng</a>' in page
     page = client("/meetings/person_appearances").text
     assert 'href="/meetings/people/tran-thanh-lam--ben-tre"' in page
 
 
 def test_person_page_lists_the_title_history(client):
     page = client("/meetings/people/tran-thanh-lam--ben-tre").text
-    assert "Title history" in page and "Phó Bí thư Tỉnh ủy" in page
+    assert "Quá trình chức vụ" in page and "Phó Bí thư Tỉnh ủy" in page
     assert 'href="/meetings/-/article/x~3C1~3E#officials-1"' in page
 
 

@@ -3,11 +3,15 @@
 ``serve_args`` is used by ``make serve`` (through ``python -m pipeline.datasette``) and by
 the tests, so that the tests start exactly what analysts start:
 
-- ``--metadata metadata.yaml``: descriptions, facets, canned queries, plugin settings;
-- ``--plugins-dir plugins``: the evidence page (``/<db>/-/article/<id>``), links from
-  every fact to it, the person page's title history, and a refusal of every write action;
-- ``--template-dir templates``: the evidence page and the person page;
+- ``--metadata metadata.yaml``: the instance's title; what describes a database
+  (``database.yaml``) is applied by the plugin to whatever database is served;
+- ``--plugins-dir plugins``: labels, links, evidence page, map, charts, search, collation,
+  and a refusal of every write action;
+- ``--template-dir templates``: the pages above and the person page;
+- ``--static analyst-static:static``: the page script and the provinces' shapes;
 - ``--setting sql_time_limit_ms 3000``: any query stops after 3 s;
+- ``--setting truncate_cells_html 160``: long cells (an article's text) are cut on table
+  pages, in full on the row page and in JSON/CSV;
 - ``--host 127.0.0.1``: local only unless another host is asked for.
 
 Read-only: Datasette 0.65 has no write API and opens a database file that is not
@@ -25,10 +29,13 @@ HERE = Path(__file__).resolve().parent
 METADATA = HERE / "metadata.yaml"
 PLUGINS_DIR = HERE / "plugins"
 TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+STATIC_MOUNT = "analyst-static"
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
 SQL_TIME_LIMIT_MS = 3000
+TRUNCATE_CELLS = 160
 
 
 def serve_args(db: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
@@ -41,7 +48,9 @@ def serve_args(db: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_POR
         "--metadata", str(METADATA),
         "--plugins-dir", str(PLUGINS_DIR),
         "--template-dir", str(TEMPLATES_DIR),
+        "--static", f"{STATIC_MOUNT}:{STATIC_DIR}",
         "--setting", "sql_time_limit_ms", str(SQL_TIME_LIMIT_MS),
+        "--setting", "truncate_cells_html", str(TRUNCATE_CELLS),
         "--host", host,
         "--port", str(port),
     ]

@@ -16,18 +16,18 @@ from typing import Any, Iterable, Mapping, Optional
 
 from ..store.tables import FACT_TABLES, FACTS, SPAN_TABLE
 
-# kind -> (label in the legend, background colour). Colours of displaCy's defaults
-# (DATE, GPE, PERSON, CARDINAL, LAW) where one fits.
+# kind -> (label in the legend, in Vietnamese, background colour). Colours of displaCy's
+# defaults (DATE, GPE, PERSON, CARDINAL, LAW) where one fits.
 KINDS: dict[str, tuple[str, str]] = {
-    "date": ("date", "#bfe1d9"),
-    "province": ("province", "#feca74"),
-    "official": ("official", "#aa9cfc"),
-    "title": ("title", "#ddd5fe"),
-    "count": ("count", "#e4e7d2"),
-    "document": ("document", "#ff8197"),
-    "directive": ("directive", "#c7f0ee"),
-    "source": ("source", "#e0e0e0"),
-    "published": ("published", "#e0e0e0"),
+    "date": ("ngày họp", "#bfe1d9"),
+    "province": ("nơi họp", "#feca74"),
+    "official": ("cán bộ", "#aa9cfc"),
+    "title": ("chức danh", "#ddd5fe"),
+    "count": ("số hội", "#e4e7d2"),
+    "document": ("văn bản", "#ff8197"),
+    "directive": ("chỉ đạo", "#c7f0ee"),
+    "source": ("nguồn tin", "#e0e0e0"),
+    "published": ("ngày đăng", "#e0e0e0"),
 }
 
 

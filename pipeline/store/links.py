@@ -28,6 +28,7 @@ from typing import Any, Optional
 from sqlite_utils import Database
 
 from .. import gazetteer, people as people_mod
+from . import analyst
 
 PROVINCE_COLUMNS = {
     "id": str,
@@ -408,4 +409,5 @@ def refresh(db: Database) -> dict[str, int]:
     counts = refresh_people(db)
     with db.atomic():
         ensure_views(db)
+    analyst.refresh(db)
     return dict(counts, meetings_linked=linked)

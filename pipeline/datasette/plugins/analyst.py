@@ -1,17 +1,19 @@
-"""Datasette plugin for the meetings database (loaded with ``--plugins-dir``).
+"""Datasette plugin for meetings databases (loaded with ``--plugins-dir``), whatever the
+database file is called.
 
-- ``/<db>/-/article/<id>``: the evidence page: the article's cleaned text with every
-  span the extraction found highlighted by kind (date, province, official, title, count,
-  document, directive; from the ``spans`` table), a legend, and the facts listed with
-  links to their highlight (``#officials-12``). Rendered by ``templates/evidence.html`` with autoescaping: a
-  ``<script>`` in an article is shown as text, never run.
-- ``render_cell``: every fact row links to its evidence (the ``article_id`` and
-  ``evidence_sentence`` cells), ``articles.title`` links to the evidence page, and
-  ``person_id`` in views links to the person's page.
-- the person page (``people`` row page) gets the person's appearances in date order (the
-  title history), shown by ``templates/row-meetings-people.html``.
-- ``permission_allowed``: write actions are refused (Datasette 0.65 has no write API; this
-  keeps it so with later versions or write plugins).
+- ``get_metadata``: ``database.yaml`` (Vietnamese titles and descriptions, facets,
+  canned queries) for every served database, under its own name;
+- ``prepare_connection``: the ``vi`` collation (Vietnamese alphabetical order) and
+  ``vi_fold(text)`` (no accents: "tran thanh lam" = "Trần Thanh Lâm") on every connection;
+- ``render_cell``: Vietnamese labels of stored codes (``chair`` → chủ trì), links from
+  every fact to its evidence, from ``person_id`` to the person's page;
+- pages: ``/<db>/-/article/<id>`` (evidence: the cleaned text with the spans the
+  extraction found highlighted by kind, from the ``spans`` table; autoescaped, a ``<script>`` in an article is shown as text),
+  ``/<db>/-/map`` (choropleth, offline), ``/<db>/-/charts``, ``/-/analyst.css``;
+- the person page (``templates/row.html`` for table ``people``): title history; search
+  all (``templates/search_all.html``): results with links, searched here;
+- ``asgi_wrapper``: ``?_bom=1`` on a CSV download prepends a UTF-8 BOM (for Excel);
+- ``permission_allowed``: write actions are refused.
 """
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
+from pipeline.datasette import STATIC_MOUNT, charts, maps, search, site
 from pipeline.datasette.evidence import KINDS, highlights, nest
+from pipeline.datasette.vietnamese import collate, search_fold
 from pipeline.store.tables import FACT_TABLES as _FACT_TABLES
 
 # Datasette 0.65's error handler prints the traceback with ``rich`` when that is installed
@@ -32,15 +36,38 @@ import datasette.handle_exception as _handle_exception  # noqa: E402
 _handle_exception.rich = None
 
 FACT_TABLES = tuple(t.name for t in _FACT_TABLES)
+ARTICLE_LINK_TABLES = (*FACT_TABLES, "person_appearances", "meetings_map", "meetings_vi", None)
 WRITE_ACTIONS = {
     "insert-row", "delete-row", "update-row", "create-table", "alter-table", "drop-table",
     "upsert-row",
 }
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _served(datasette) -> list[str]:
+    return [name for name in datasette.databases if not name.startswith("_")]
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    root = datasette.urls.instance()
+    return {"databases": {name: site.database_metadata(datasette.urls.database(name), root)
+                          for name in _served(datasette)}}
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_collation("vi", collate)
+    conn.create_function("vi_fold", 1, search_fold, deterministic=True)
 
 
 def evidence_url(datasette, database: str, article_id: str, anchor: str | None = None) -> str:
     path = datasette.urls.database(database) + "/-/article/" + tilde_encode(str(article_id))
     return path + (f"#{anchor}" if anchor else "")
+
+
+def person_url(datasette, database: str, person_id: str) -> str:
+    return datasette.urls.table(database, "people") + "/" + tilde_encode(person_id)
 
 
 def _raw(value):
@@ -50,11 +77,11 @@ def _raw(value):
 
 def _anchor(table, row):
     keys = row.keys() if hasattr(row, "keys") else ()
-    if table == "meetings":
+    if table in ("meetings", "meetings_vi"):
         return f"meetings-{_raw(row['article_id'])}"
     if table in FACT_TABLES and "id" in keys:
         return f"{table}-{_raw(row['id'])}"
-    if table == "person_appearances" and "official_id" in keys:
+    if "official_id" in keys:
         return f"officials-{_raw(row['official_id'])}"
     return None
 
@@ -63,26 +90,26 @@ def _anchor(table, row):
 def render_cell(row, value, column, table, database, datasette):
     if value is None:
         return None
-    if column == "article_id" and (table in FACT_TABLES or table in (
-            "person_appearances", "meetings_map", None)):
-        raw = value["value"] if isinstance(value, dict) else value
-        label = value.get("label") if isinstance(value, dict) else None
+    label = site.label(table, column, value)
+    if label is not None:
+        return Markup('<span class="vi-label" title="{}">{}</span>').format(value, label)
+    if column == "article_id" and table in ARTICLE_LINK_TABLES:
+        raw = _raw(value)
+        shown = value.get("label") if isinstance(value, dict) else None
         article = datasette.urls.table(database, "articles") + "/" + tilde_encode(str(raw))
-        return Markup('<a href="{}">{}</a> <a class="evidence-link" href="{}">evidence</a>').format(
-            article, label or raw, evidence_url(datasette, database, raw, _anchor(table, row))
+        return Markup('<a href="{}">{}</a> <a class="evidence-link" href="{}">bằng chứng</a>').format(
+            article, shown or raw, evidence_url(datasette, database, raw, _anchor(table, row))
         )
     if column == "evidence_sentence" and table in FACT_TABLES:
         return Markup('<a class="evidence-link" href="{}">{}</a>').format(
             evidence_url(datasette, database, _raw(row["article_id"]), _anchor(table, row)), value
         )
     if table == "articles" and column == "title":
-        return Markup('{} <a class="evidence-link" href="{}">evidence</a>').format(
+        return Markup('{} <a class="evidence-link" href="{}">bằng chứng</a>').format(
             value, evidence_url(datasette, database, _raw(row["id"]))
         )
     if column == "person_id" and table in ("person_appearances", None) and isinstance(value, str):
-        return Markup('<a href="{}">{}</a>').format(
-            datasette.urls.table(database, "people") + "/" + tilde_encode(value), value
-        )
+        return Markup('<a href="{}">{}</a>').format(person_url(datasette, database, value), value)
     return None
 
 
@@ -94,19 +121,37 @@ def permission_allowed(actor, action):
 
 
 @hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path("/-/analyst.css")]
+
+
+@hookimpl
+def extra_js_urls(datasette):
+    return [{"url": datasette.urls.path(f"/{STATIC_MOUNT}/analyst.js"), "module": False}]
+
+
+@hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
+    base = {"vi_label": site.label}
+    if template == "search_all.html" and request is not None:
+        async def inner_search():
+            q = (request.args.get("q") or "").strip()
+            return dict(base, analyst_results=await search.search_all(datasette, request, q) if q else [])
+
+        return inner_search
     if view_name != "row" or table != "people" or request is None:
-        return None
+        return base
 
     async def inner():
         pks = request.url_vars.get("pks")
         if not pks:
-            return {}
+            return base
         person_id = tilde_decode(pks)
         db = datasette.get_database(database)
         result = await db.execute(
             "select date, province, title, role, name_as_printed, article_id, article_title, "
-            "official_id from person_appearances where person_id = ?",
+            "official_id from person_appearances where person_id = ? "
+            "order by date is null, date, article_id",
             [person_id],
         )
         history = [
@@ -114,18 +159,23 @@ def extra_template_vars(template, database, table, view_name, request, datasette
                                             f"officials-{row['official_id']}"))
             for row in result.rows
         ]
-        return {"person_history": history}
+        return dict(base, person_history=history)
 
     return inner
 
 
-async def article_page(datasette, request):
-    database = request.url_vars["database"]
-    article_id = tilde_decode(request.url_vars["article_id"])
+async def _database(datasette, request):
+    name = request.url_vars["database"]
     try:
-        db = datasette.get_database(database)
+        db = datasette.get_database(name)
     except KeyError:
-        raise NotFound(f"Database not found: {database}")
+        raise NotFound(f"Database not found: {name}")
+    return name, db
+
+
+async def article_page(datasette, request):
+    database, db = await _database(datasette, request)
+    article_id = tilde_decode(request.url_vars["article_id"])
     if not await db.table_exists("articles"):
         raise NotFound("This database has no articles")
     allowed = await datasette.permission_allowed(
@@ -171,7 +221,7 @@ async def article_page(datasette, request):
         "people": people,
         "row_url": datasette.urls.table(database, "articles") + "/" + tilde_encode(article_id),
         "table_url": lambda table: datasette.urls.table(database, table),
-        "person_url": lambda pid: datasette.urls.table(database, "people") + "/" + tilde_encode(pid),
+        "person_url": lambda pid: person_url(datasette, database, pid),
         "tilde_encode": tilde_encode,
     }
     return Response.html(
@@ -179,7 +229,87 @@ async def article_page(datasette, request):
     )
 
 
+async def map_page(datasette, request):
+    database, db = await _database(datasette, request)
+    if "province_meetings" not in await db.view_names():
+        raise NotFound("This database has no province_meetings view (run an extraction)")
+    rows = [dict(r) for r in (await db.execute(
+        "select * from province_meetings order by era, name collate vi")).rows]
+    grid = request.args.get("layout") == "grid"
+    meetings = datasette.urls.table(database, "meetings")
+    meetings_vi = datasette.urls.table(database, "meetings_vi")
+
+    def link(p):
+        if p["era"] == "pre2025":
+            return f"{meetings}?province_id={tilde_encode(p['province_id'])}"
+        return f"{meetings_vi}?province_after_2025_id={tilde_encode(p['province_id'])}"
+
+    eras = [maps.era_map(era, [r for r in rows if r["era"] == era], link, grid)
+            for era in ("pre2025", "post2025")]
+    return Response.html(await datasette.render_template("map.html", {
+        "database": database, "eras": eras, "grid": grid,
+        "era_labels": {era: site.label("provinces", "era", era) for era in ("pre2025", "post2025")},
+        "cluster_url": datasette.urls.table(database, "meetings_map"),
+    }, request=request))
+
+
+async def charts_page(datasette, request):
+    database, db = await _database(datasette, request)
+    months = (await db.execute(
+        "select month, count(*) from meetings where month is not null group by month")).rows
+    provinces = (await db.execute(
+        "select m.province, p.region, count(*) from meetings m "
+        "left join provinces p on p.id = m.province_id where m.province is not null "
+        "group by m.province order by count(*) desc, m.province collate vi")).rows
+    return Response.html(await datasette.render_template("charts.html", {
+        "database": database,
+        "month_chart": charts.time_chart(charts.month_series((r[0], r[1]) for r in months)),
+        "province_chart": charts.bar_chart([(r[0], r[1], r[2]) for r in provinces]),
+        "meetings_url": datasette.urls.table(database, "meetings"),
+    }, request=request))
+
+
+async def analyst_css(datasette, request):
+    return Response(site.stylesheet(), content_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "max-age=300"})
+
+
 @hookimpl
 def register_routes():
-    return [(r"^/(?P<database>[^/]+)/-/article/(?P<article_id>[^/]+)$", article_page)]
+    return [
+        (r"^/(?P<database>[^/]+)/-/article/(?P<article_id>[^/]+)$", article_page),
+        (r"^/(?P<database>[^/]+)/-/map$", map_page),
+        (r"^/(?P<database>[^/]+)/-/charts$", charts_page),
+        (r"^/-/analyst\.css$", analyst_css),
+    ]
 
+
+@hookimpl
+def asgi_wrapper():
+    """``.csv?_bom=1``: the same CSV with a UTF-8 byte order mark first, so that Excel
+    reads it as UTF-8 (without one it guesses the system's code page)."""
+
+    def wrap(app):
+        async def with_bom(scope, receive, send):
+            wanted = (scope.get("type") == "http" and scope.get("path", "").endswith(".csv")
+                      and b"_bom=1" in scope.get("query_string", b"").split(b"&"))
+            if not wanted:
+                return await app(scope, receive, send)
+            first = True
+
+            async def send_with_bom(message):
+                nonlocal first
+                if message["type"] == "http.response.start":
+                    headers = [(k, v) for k, v in message.get("headers", [])
+                               if k.lower() != b"content-length"]
+                    message = dict(message, headers=headers)
+                elif message["type"] == "http.response.body" and first:
+                    first = False
+                    message = dict(message, body=UTF8_BOM + message.get("body", b""))
+                await send(message)
+
+            await app(scope, receive, send_with_bom)
+
+        return with_bom
+
+    return wrap

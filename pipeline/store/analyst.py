@@ -1,0 +1,151 @@
+"""Database objects for analysts browsing in Datasette, derived from the facts.
+
+``refresh(db)`` is called at the end of the links refresh (after ``people`` and
+``provinces`` exist) and is idempotent. It creates or replaces:
+
+- lookup tables ``vi_<vocabulary>`` (``value``, ``label``, ``label_en``): the Vietnamese
+  label of every stored code (``chair`` → ``chủ trì``), from
+  ``pipeline/datasette/labels.yaml``; the stored codes stay the API;
+- ``vi_meeting_kinds`` (``printed``, ``kind``): every printed meeting kind and the one
+  kind it is counted as ("hội nghị giao ban" and "giao ban" → "giao ban");
+- full-text indexes ``people_fts`` (name, latest title, province) and ``officials_fts``
+  (name, title), kept up to date by triggers, so that "search all" finds people;
+- views ``meetings_vi`` (meetings with the normalised kind and the province after the
+  merger as a row of ``provinces``) and ``province_meetings`` (meetings per province of
+  both eras, for the choropleth).
+
+Views use plain SQL only (no collation or function of the Datasette plugin), so the
+database stays readable by any SQLite client.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+from sqlite_utils import Database
+
+from ..text import fold, nfc
+from .tables import FTS_TOKENIZE
+
+LABELS = Path(__file__).resolve().parents[1] / "datasette" / "labels.yaml"
+FTS = {"people": ("name", "latest_title", "home_province"), "officials": ("name", "title")}
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict:
+    """``labels.yaml``: ``vocabularies`` and ``meeting_kinds``."""
+    return yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _kind_index() -> tuple[dict[str, str], tuple[str, ...]]:
+    spec = labels()["meeting_kinds"]
+    index = {}
+    for kind, printed in spec["kinds"].items():
+        for form in [kind, *printed]:
+            index[fold(form)] = kind
+    return index, tuple(fold(p) for p in spec["prefixes"])
+
+
+def normalise_kind(printed: Optional[str]) -> Optional[str]:
+    """The kind a printed meeting kind is counted as (``labels.yaml``, ``meeting_kinds``)."""
+    if not printed or not printed.strip():
+        return None
+    index, prefixes = _kind_index()
+    folded = fold(printed)
+    if folded in index:
+        return index[folded]
+    for prefix in prefixes:
+        rest = folded[len(prefix):].strip()
+        if folded.startswith(prefix + " ") and rest in index:
+            return index[rest]
+    return nfc(printed.strip()).lower()
+
+
+VIEWS = {
+    "meetings_vi": """
+select
+  m.article_id,
+  m.date,
+  m.year,
+  m.month,
+  m.time_of_day,
+  m.province,
+  m.province_after_2025,
+  m.level,
+  coalesce(k.kind, m.kind) as kind,
+  m.kind as kind_as_printed,
+  m.province_id,
+  case when p.era = 'post2025' then p.id else p.successor_id end as province_after_2025_id
+from meetings m
+left join vi_meeting_kinds k on k.printed = m.kind
+left join provinces p on p.id = m.province_id
+""",
+    # Before the merger: meetings held in each of the 63 units. After: every meeting
+    # counted in the unit its province became (to compare the two maps).
+    "province_meetings": """
+select
+  p.id as province_id,
+  p.era,
+  p.name,
+  p.region,
+  p.latitude,
+  p.longitude,
+  (select count(*) from meetings m where m.province_id = p.id) as held_here,
+  case when p.era = 'pre2025'
+    then (select count(*) from meetings m where m.province_id = p.id)
+    else (select count(*) from meetings m join provinces mp on mp.id = m.province_id
+          where mp.id = p.id or mp.successor_id = p.id)
+  end as meetings
+from provinces p
+""",
+}
+
+
+def _lookup_tables(db: Database) -> None:
+    for name, vocabulary in labels()["vocabularies"].items():
+        table = db.table(f"vi_{name}")
+        rows = [{"value": value, "label": vi, "label_en": en}
+                for value, (vi, en) in vocabulary["values"].items()]
+        table.create({"value": str, "label": str, "label_en": str}, pk="value",
+                     if_not_exists=True)
+        if list(table.rows_where(order_by="rowid")) != rows:
+            table.delete_where()
+            table.insert_all(rows)
+
+
+def _meeting_kinds(db: Database) -> None:
+    table = db.table("vi_meeting_kinds")
+    table.create({"printed": str, "kind": str}, pk="printed", if_not_exists=True)
+    printed = {r[0] for r in db.execute("select distinct kind from meetings where kind != ''")}
+    for kind, forms in labels()["meeting_kinds"]["kinds"].items():
+        printed.update(forms)
+    wanted = {p: normalise_kind(p) for p in printed}
+    stored = {r["printed"]: r["kind"] for r in table.rows}
+    if stored != wanted:
+        table.delete_where()
+        table.insert_all([{"printed": p, "kind": k} for p, k in sorted(wanted.items())])
+
+
+def _fts(db: Database) -> None:
+    for table, columns in FTS.items():
+        triggers = {t.name for t in db.table(table).triggers}
+        complete = {f"{table}_ai", f"{table}_ad", f"{table}_au"} <= triggers
+        if db.table(f"{table}_fts").exists() and complete:
+            continue
+        if db.table(f"{table}_fts").exists():
+            db.table(table).disable_fts()
+        db.table(table).enable_fts(list(columns), create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+def refresh(db: Database) -> None:
+    """Create or replace everything above (idempotent: an unchanged database stays so)."""
+    with db.atomic():
+        _lookup_tables(db)
+        _meeting_kinds(db)
+        for name, sql in VIEWS.items():
+            db.execute(f"drop view if exists [{name}]")
+            db.execute(f"create view [{name}] as {sql.strip()}")
+    _fts(db)  # enable_fts commits on its own
