@@ -5,8 +5,8 @@ per line, with the title line and any dateline near the top kept (later stages r
 publication date and the outlet from them), and without the site's menus, counters,
 share/print widgets, banner slogans and the related-article teasers that follow the story.
 
-HTML goes through trafilatura first (main text and metadata); its output, like every plain
-text, then goes through the same line rules. The rules are data, in ``rules/chrome.json``
+HTML goes through ``page.read_html`` first (trafilatura's main text, the page's stated
+metadata); its output, like every plain text, then goes through the same line rules. The rules are data, in ``rules/chrome.json``
 (its source is in ``models/README.md``): a new widget label is a line there, not a code change.
 """
 from __future__ import annotations
@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 from . import rules as rule_files
 from .ingest import RawArticle, normalize_text
+from .page import read_html
 from .text import nfc
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DIGIT = re.compile(r"\d")
 _CRAWLER_DATE = re.compile(r"^date\s+\d{4}-\d{2}(-\d{2})?\b")
 _DATE_OR_TIME = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}([/.\-]\d{2,4})?\b|\b\d{1,2}:\d{2}\b")
@@ -122,14 +122,11 @@ def clean_story(raw: RawArticle) -> Story:
 
     text = ""
     if raw.html:
-        text, meta = _html_main_text(raw.html, raw.url)
+        page = read_html(raw.html, raw.url)
+        text = page.text
         if text:
             removed.append("boilerplate")
-        title = meta.get("title")
-        url = url or meta.get("url")
-        source_hint = meta.get("sitename")
-        if meta.get("date") and _ISO_DAY.match(meta["date"]):
-            published = meta["date"]
+        title, url, source_hint, published = page.title, url or page.url, page.sitename, page.published
     if not text.strip() and raw.text:
         text = raw.text
     text = normalize_text(text)
@@ -141,8 +138,12 @@ def clean_story(raw: RawArticle) -> Story:
         removed.clear()
 
     if title:
-        title = _one_line(title)
-        if title and not _near_top(title, cleaned):
+        # The page's title only when it reads as a headline, as for a plain text's first
+        # line: not a section name ("Tin tức"), a date line or a banner slogan.
+        title = guess_title(_one_line(title))
+        title = None if title and rules.is_banner(title) else title
+    if title:
+        if not _near_top(title, cleaned):
             cleaned = f"{title}\n{cleaned}" if cleaned else title
     else:
         title = guess_title(cleaned)
@@ -238,37 +239,6 @@ def guess_title(text: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _html_main_text(html: str, url: str | None) -> tuple[str, dict]:
-    """trafilatura's main text and metadata; its baseline or html2txt when that is empty."""
-    import trafilatura  # imported here: plain-text runs never pay for it
-
-    meta: dict = {}
-    text = ""
-    try:
-        doc = trafilatura.bare_extraction(
-            html,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-        )
-        if doc is not None:
-            meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-            text = meta.get("text") or ""
-    except Exception:  # noqa: BLE001 - a parser failure on one page must not stop the run
-        meta, text = {}, ""
-    if not text.strip():
-        for fallback in (lambda: trafilatura.baseline(html)[1], lambda: trafilatura.html2txt(html)):
-            try:
-                text = fallback() or ""
-            except Exception:  # noqa: BLE001
-                text = ""
-            if text.strip():
-                break
-    meta = {k: (normalize_text(v) if isinstance(v, str) else v) for k, v in meta.items()}
-    return text, meta
 
 
 def _tidy_lines(lines: list[str]) -> str:

@@ -82,11 +82,30 @@ class Directive(Fact):
     text: str
 
 
+AssociationKind = Literal[
+    "Mặt trận Tổ quốc", "Hội Nông dân", "Hội Liên hiệp Phụ nữ", "Hội Cựu chiến binh", "Đoàn Thanh niên",
+    "Công đoàn", "Hội Chữ thập đỏ", "Hội Người cao tuổi", "Hội Khuyến học", "Hội Nạn nhân chất độc da cam",
+    "Hội Luật gia", "Hội Nhà báo", "Hội Văn học nghệ thuật", "Liên hiệp các hội KH&KT", "Hội Người mù",
+    "Hội Đông y", "Liên hiệp các tổ chức hữu nghị", "Hội Cựu thanh niên xung phong", "Hội Cựu giáo chức",
+    "Hội Doanh nghiệp", "khác", "nhiều hội",
+]
+
+
+class Association(Fact):
+    name: str
+    kind: AssociationKind
+    level: Optional[Level] = None
+
+
 class Article(BaseModel):
     """One article's facts, in the GOLD.md shape plus the cleaned text it was read from."""
 
     model_config = ConfigDict(extra="allow")
     id: str
+    relevant: bool = True
+    # Extras: the relevance score (0..1) and the signals behind it.
+    relevance: Optional[float] = Field(None, ge=0, le=1)
+    relevance_reasons: list[str] = []
     source: Optional[str] = None
     published: Optional[str] = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     meeting: Meeting = Meeting()
@@ -94,6 +113,7 @@ class Article(BaseModel):
     association_counts: list[AssociationCount] = []
     documents: list[Document] = []
     directives: list[Directive] = []
+    associations: list[Association] = []
     # Extras: provenance of the record, and its evidence layer (the cleaned text and the
     # spans found in it), which the database keeps but the JSON record leaves out.
     path: Optional[str] = None

@@ -28,6 +28,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "directive": ("chỉ đạo", "#c7f0ee"),
     "source": ("nguồn tin", "#e0e0e0"),
     "published": ("ngày đăng", "#e0e0e0"),
+    "removed": ("bài khác trên trang (không trích)", "#f2f2f2"),
 }
 
 

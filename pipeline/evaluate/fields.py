@@ -11,6 +11,7 @@ from .report import (
     MEETING_FIELDS, Accuracy, ArticleDiff, FieldAccuracy, Issue, Metric, PRF, Report, _show_value,
 )
 
+
 def _list(value: Any) -> list:
     if value is None:
         return []
@@ -30,7 +31,8 @@ def _titles(official: dict) -> list[str]:
 def _score_meeting(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
     gm = g.get("meeting") if isinstance(g.get("meeting"), dict) else {}
     pm = p.get("meeting") if isinstance(p.get("meeting"), dict) else {}
-    pairs = [("published", g.get("published"), p.get("published"))]
+    # An article that is not relevant: its published date is the page's own, not scored.
+    pairs = [("published", g.get("published"), p.get("published"))] if _relevant(g) else []
     pairs += [(f"meeting.{f}", gm.get(f), pm.get(f)) for f in MEETING_FIELDS]
     for name, gv, pv in pairs:
         ok = norm(gv) == norm(pv)
@@ -40,6 +42,41 @@ def _score_meeting(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
             metric.stated.add(ok)
         if not ok:
             diff.issues.append(Issue(name, "wrong", gv, pv))
+
+
+def _relevant(record: dict) -> bool:
+    """A record without ``relevant`` is relevant (GOLD.md)."""
+    return record.get("relevant", True) is not False
+
+
+def _score_relevant(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
+    gr, pr = _relevant(g), _relevant(p)
+    metrics["relevant"].add(gr == pr)
+    set_aside: PRF = metrics["relevant.false"]
+    set_aside.tp += (not gr) and (not pr)
+    set_aside.fp += gr and (not pr)
+    set_aside.fn += (not gr) and pr
+    if gr != pr:
+        diff.issues.append(Issue("relevant", "wrong", gr, pr, "set aside" if not pr else "kept"))
+
+
+def _pair_titles(gold: list[str], pred: list[str]) -> list[tuple[int, int]]:
+    """Gold and predicted titles paired one to one, best overlap first, each pair sharing at
+    least 80 % of the syllables of the longer title (GOLD.md's ``officials.titles``)."""
+    gs, ps = [syllables(t) for t in gold], [syllables(t) for t in pred]
+    candidates = []
+    for i, a in enumerate(gs):
+        for j, b in enumerate(ps):
+            num, den = overlap(a, b)
+            if den and 5 * num >= 4 * den:
+                candidates.append((-num / den, i, j))
+    used_g, used_p, pairs = set(), set(), []
+    for _, i, j in sorted(candidates):
+        if i not in used_g and j not in used_p:
+            used_g.add(i)
+            used_p.add(j)
+            pairs.append((i, j))
+    return pairs
 
 
 def _official_text(o: dict) -> str:
@@ -75,6 +112,11 @@ def _score_officials(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None
     for gi, pj in pairs:
         go, po = gold[gi], pred[pj]
         gt, pt = _titles(go), _titles(po)
+        titles: PRF = metrics["officials.titles"]
+        paired = _pair_titles(gt, pt)
+        titles.tp += len(paired)
+        titles.fn += len(gt) - len(paired)
+        titles.fp += len(pt) - len(paired)
         ok = title_ok(gt, pt)
         metrics["officials.title"].add(ok)
         if not ok:
@@ -152,6 +194,27 @@ def _score_documents(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None
                                      pred[pj].get("date"), str(gold[gi].get("number"))))
 
 
+def _association_key(a: dict) -> tuple:
+    return (norm(a.get("kind")), norm(a.get("level")))
+
+
+def _score_associations(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
+    """P/R/F1 on (kind, level) pairs as multisets; a gold record without the key is not
+    scored on it."""
+    if "associations" not in g:
+        return
+    gold = Counter(_association_key(a) for a in _items(g, "associations"))
+    pred = Counter(_association_key(a) for a in _items(p, "associations"))
+    prf: PRF = metrics["associations"]
+    prf.tp += sum((gold & pred).values())
+    prf.fn += sum((gold - pred).values())
+    prf.fp += sum((pred - gold).values())
+    for (kind, level), n in (gold - pred).items():
+        diff.issues.extend([Issue("associations", "missed", f"{kind} ({level})", None)] * n)
+    for (kind, level), n in (pred - gold).items():
+        diff.issues.extend([Issue("associations", "spurious", None, f"{kind} ({level})")] * n)
+
+
 def _clip(text: Any, n: int = 110) -> str:
     s = " ".join(str(text).split())
     return s if len(s) <= n else s[: n - 1] + "…"
@@ -195,6 +258,8 @@ def _score_directives(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> Non
 
 def _new_metrics() -> dict[str, Metric]:
     return {
+        "relevant": Accuracy(),
+        "relevant.false": PRF(),
         "published": FieldAccuracy(),
         "meeting.date": FieldAccuracy(),
         "meeting.time_of_day": FieldAccuracy(),
@@ -202,6 +267,7 @@ def _new_metrics() -> dict[str, Metric]:
         "meeting.level": FieldAccuracy(),
         "officials": PRF(),
         "officials.title": Accuracy(),
+        "officials.titles": PRF(),
         "officials.role": Accuracy(),
         "officials.chair": PRF(),
         "association_counts": PRF(),
@@ -210,6 +276,7 @@ def _new_metrics() -> dict[str, Metric]:
         "documents.date": Accuracy(),
         "directives": PRF(),
         "directives.speaker": Accuracy(),
+        "associations": PRF(),
     }
 
 
@@ -236,11 +303,13 @@ def score(gold: dict[str, dict], pred: dict[str, dict],
         if p is None:
             no_prediction.append(article_id)
             p = {}
+        _score_relevant(g, p, metrics, diff)
         _score_meeting(g, p, metrics, diff)
         _score_officials(g, p, metrics, diff)
         _score_counts(g, p, metrics, diff)
         _score_documents(g, p, metrics, diff)
         _score_directives(g, p, metrics, diff)
+        _score_associations(g, p, metrics, diff)
         per_article.append(diff)
     unscored = sorted(set(pred) - set(gold))
     return Report(metrics, per_article, no_prediction, unscored, without_gold)

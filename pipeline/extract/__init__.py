@@ -1,11 +1,15 @@
 """The extraction chain: its components in order, each with what it needs and what it adds.
 
     story → published → outlet → meeting date → lead sentence (kind) → officials
-          → place → level → association counts → documents → directives
+          → place → level → associations → relevance ─ not relevant: stop
+          → association counts → documents → directives
 
-Every component reads the Doc (sentences, the spans and facts of those before it) and adds
+The chain reads a page's main story only (``stories.split``: the other stories of a tag
+page, or those printed after the story, are set aside as ``removed`` spans). Every
+component reads the Doc (sentences, the spans and facts of those before it) and adds
 its own facts and spans; ``CHAIN`` is checked at import: what a component requires, an
-earlier one assigns. The record is then assembled from ``Doc.facts``: a fact named like a
+earlier one assigns. A story the relevance component sets aside goes no further: its
+record keeps the source and publication date, and has no meeting facts (GOLD.md). The record is then assembled from ``Doc.facts``: a fact named like a
 field of ``schema.Article`` fills that field, ``meeting.X`` fills ``Meeting.X``. A new
 fact kind is a field in the schema, one module here with its ``Component``, a line in
 ``CHAIN``, its table in ``store/tables.py`` and its Datasette metadata.
@@ -18,7 +22,8 @@ from ..clean import Story
 from ..nlp import Doc, analyse
 from ..rules import Rules
 from ..schema import Article, Meeting
-from . import counts, dates, directives, documents, meeting, officials
+from ..stories import mask, split as split_stories
+from . import associations, counts, dates, directives, documents, meeting, officials, relevance
 from .component import Component
 
 CHAIN: tuple[Component, ...] = (
@@ -29,6 +34,8 @@ CHAIN: tuple[Component, ...] = (
     officials.OFFICIALS,
     meeting.PLACE,
     meeting.LEVEL,
+    associations.ASSOCIATIONS,
+    relevance.RELEVANCE,
     counts.COUNTS,
     documents.DOCUMENTS,
     directives.DIRECTIVES,
@@ -67,13 +74,20 @@ class Pipeline:
     def run(self, story: Story, until: str | None = None, given: dict | None = None) -> Doc:
         """The story's Doc after the chain (or after its component ``until``). ``given``
         facts replace those the chain finds, as soon as their component has run (a test
-        can set ``{"meeting.kind": "làm việc"}``)."""
-        doc = analyse(story.text)
+        can set ``{"meeting.kind": "làm việc"}``).
+
+        A page of several stories is read as its main story (``stories.split``): the Doc's
+        text is the page with the other stories blanked out (offsets hold), and each of
+        them is a ``removed`` span."""
+        _, removed = split_stories(story.text, story.title)
+        doc = analyse(mask(story.text, removed) if removed else story.text)
+        for block in removed:
+            doc.add_span("removed", block.start, block.end, block.first_line[:120])
         doc.facts["story"] = story
         for component, fn in self.components:
             fn(doc)
             doc.facts.update({k: v for k, v in (given or {}).items() if k in component.assigns})
-            if component.name == until:
+            if component.name == until or doc.facts.get("relevant") is False:
                 break
         return doc
 
@@ -81,11 +95,20 @@ class Pipeline:
         return assemble(self.run(story))
 
 
+KEPT_WHEN_SET_ASIDE = ("source", "published", "relevant", "relevance", "relevance_reasons")
+"""What the record of a story that is not relevant keeps: the page's own metadata."""
+
+
 def assemble(doc: Doc) -> Article:
     """The record of a Doc the chain has run over."""
     story: Story = doc.facts["story"]
-    meeting_fields = {k.removeprefix("meeting."): v for k, v in doc.facts.items() if k.startswith("meeting.")}
-    lists = {k: v for k, v in doc.facts.items() if k in Article.model_fields and k != "meeting"}
+    facts = doc.facts
+    spans = doc.spans
+    if facts.get("relevant") is False:
+        facts = {k: v for k, v in facts.items() if k in KEPT_WHEN_SET_ASIDE}
+        spans = [s for s in spans if s.kind in ("source", "published", "removed")]
+    meeting_fields = {k.removeprefix("meeting."): v for k, v in facts.items() if k.startswith("meeting.")}
+    lists = {k: v for k, v in facts.items() if k in Article.model_fields and k != "meeting"}
     return Article(
         id=story.id,
         meeting=Meeting(**meeting_fields),
@@ -93,7 +116,7 @@ def assemble(doc: Doc) -> Article:
         url=story.url,
         title=story.title,
         text=story.text,
-        spans=doc.spans,
+        spans=spans,
         **lists,
     )
 

@@ -171,6 +171,53 @@ class People(RuleFile):
     former: list[str]
 
 
+class Associations(RuleFile):
+    """``associations.json``: the kinds of association and the names printed for them
+    (``extract/mentions.py``)."""
+    kinds: dict[str, list[str]]
+    collective: list[str]
+    short: dict[str, list[str]]
+    other_head: str
+    not_associations: list[str]
+    body_prefixes: list[str]
+    central_before: list[str]
+    central_after: list[str]
+    unit_level: dict[str, str]
+    prefixed: dict[str, str]
+    convener_after: list[str]
+    counterpart_before: list[str]
+    guest_openers: list[str]
+    subject_min_mentions: int
+    list_min_kinds: int
+
+
+class Weighted(RuleFile):
+    weight: float
+    max: int
+
+
+class RelevanceWeights(RuleFile):
+    bias: float
+    association_takes_part: Weighted
+    association_named: Weighted
+    association_work: Weighted
+    members: Weighted
+    meeting: float
+    no_meeting: float
+    off_topic: float
+
+
+class Relevance(RuleFile):
+    """``relevance.json``: the signals of a meeting with associations and their weights
+    (``extract/relevance.py``)."""
+    weights: RelevanceWeights
+    meeting_sentences: int
+    threshold: float
+    association_work: list[str]
+    members: list[str]
+    off_topic: dict[str, list[str]]
+
+
 class Places(RuleFile):
     """``places.json``: the words before an administrative unit's name (``gazetteer``)."""
     unit_prefixes: list[str]
@@ -219,6 +266,7 @@ class OutletEntry(TypedDict, total=False):
 
 RULE_FILES = ("chrome.json", "names.json", "officials.json", "counts.json", "documents.json",
               "directives.json", "meetings.json", "dates.json", "people.json", "places.json",
+              "associations.json", "relevance.json",
               "provinces.json", "districts.json", "outlets.json")
 """Every rule file of the package (they all count in the content hash's fingerprint)."""
 
@@ -269,6 +317,8 @@ class Rules:
     dates: Dates
     people: People
     places: Places
+    associations: Associations
+    relevance: Relevance
 
     @staticmethod
     @lru_cache(maxsize=1)
@@ -285,6 +335,8 @@ class Rules:
             dates=load("dates.json", Dates),
             people=load("people.json", People),
             places=load("places.json", Places),
+            associations=load("associations.json", Associations),
+            relevance=load("relevance.json", Relevance),
         )
 
 

@@ -1,6 +1,7 @@
 """An article as rows: what a worker sends back for the one writer to store."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..schema import Article
@@ -25,6 +26,9 @@ def article_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
             "source": article.source,
             "published": article.published,
             "title": article.title,
+            "relevant": int(article.relevant),
+            "relevance": article.relevance,
+            "relevance_reasons": json.dumps(article.relevance_reasons, ensure_ascii=False),
             "text": article.text,
         }],
     }

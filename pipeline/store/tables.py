@@ -109,6 +109,11 @@ def _directive_rows(article: Article) -> list[dict[str, Any]]:
             for d in article.directives]
 
 
+def _association_rows(article: Article) -> list[dict[str, Any]]:
+    return [{"name": a.name, "kind": a.kind, "level": a.level, **evidence_row(a.evidence)}
+            for a in article.associations]
+
+
 FACT_TABLES: tuple[FactTable, ...] = (
     FactTable("meetings", "meeting", {
         "date": str, "year": int, "month": str, "time_of_day": str, "province": str,
@@ -127,6 +132,9 @@ FACT_TABLES: tuple[FactTable, ...] = (
     FactTable("directives", "directives", {"speaker": str, "text": str},
               _directive_rows, indexes=(("article_id",), ("speaker",)), fts=("text",),
               spans=("directive",)),
+    FactTable("associations", "associations", {"name": str, "kind": str, "level": str},
+              _association_rows, indexes=(("article_id",), ("kind",), ("level",)),
+              spans=("association",)),
 )
 """Every kind of fact, in the order an article's rows are written."""
 
@@ -139,7 +147,8 @@ the article, in row order)."""
 # --------------------------------------------------------------------------- every table
 
 ARTICLE_COLUMNS = {"id": str, "path": str, "url": str, "source": str, "published": str,
-                   "title": str, "text": str, "extracted_at": str}
+                   "title": str, "relevant": int, "relevance": float, "relevance_reasons": str,
+                   "text": str, "extracted_at": str}
 SPAN_COLUMNS = {"id": int, "article_id": str, "kind": str, "start": int, "end": int,
                 "label": str, "fact": int}
 ERROR_COLUMNS = {"id": int, "article_id": str, "path": str, "line": int, "message": str,

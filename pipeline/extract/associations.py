@@ -1,0 +1,132 @@
+"""Associations: which association bodies took part in the meeting (GOLD.md's
+``associations``): those that convene or hold it, that the leaders meet or work with, that
+it is about (their congress, review, merger, founding anniversary).
+
+An association named in the headline or in the lead sentence (the one that reports the
+meeting) takes part, and so does one named as the convener or counterpart of a meeting
+anywhere in the story ("Hội Nông dân tỉnh tổ chức Đại hội ...", "làm việc với Hội LHPN
+tỉnh", "Đại hội đại biểu Hội CCB huyện"); one named only in a person's title ("Chủ tịch
+Hội Nông dân tỉnh"), in a list of guests ("Dự có ... lãnh đạo Hội LHPN") or in passing is
+not. Each body is listed once (kind, level, place), by its fullest name; a body whose
+level is not printed takes the level of that kind's body named with one, else the
+meeting's.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..nlp import Doc
+from ..rules import Rules
+from ..schema import Association
+from ..text import B, E, alternation
+from .common import evidence
+from .component import Component
+from .mentions import COLLECTIVE, OTHER, Mention, Mentions
+
+
+class Associations:
+    """The associations component of one set of rules."""
+
+    def __init__(self, rules: Rules):
+        self.mentions = Mentions(rules)
+        r = rules.associations
+        self.convener = re.compile(rf"^\s*(?:{alternation(r.convener_after)}){E}", re.I)
+        self.counterpart = re.compile(rf"{B}(?:{alternation(r.counterpart_before)})\s*$", re.I)
+        self.guests = re.compile(rf"^\W*(?:{alternation(r.guest_openers)}){E}", re.I)
+        self.subject_min_mentions = r.subject_min_mentions
+        self.list_min_kinds = r.list_min_kinds
+
+    def __call__(self, doc: Doc) -> None:
+        found = self.associations(doc)
+        for i, (association, mention) in enumerate(found):
+            doc.add_span("association", mention.start, mention.end, association.name, i)
+        doc.facts["associations"] = [a for a, _ in found]
+
+    def associations(self, doc: Doc) -> list[tuple[Association, Mention]]:
+        titles = doc.spans_of("title")
+        in_title = _covered([(t.start, t.end) for t in titles])
+        mentions = [m for m in self.mentions.find(doc.text) if not in_title(m.start)]
+        if not mentions:
+            return []
+        lead = doc.facts.get("lead")
+        headline_end = doc.sentences[0].end if doc.sentences and _is_headline(doc) else 0
+        taking_part, counted, where = [], Counter(), {}
+        by_sentence: dict[int, list[Mention]] = {}
+        for m in mentions:
+            sentence = doc.sentence_at(m.start)
+            if sentence is None:
+                continue
+            guest = bool(self.guests.match(sentence.text))
+            in_lead = lead is not None and sentence.index == lead.index
+            in_headline = m.start < headline_end
+            convened = self._convened(sentence.text, m.start - sentence.start, m.end - sentence.start)
+            if (in_headline or in_lead) and not guest or convened:
+                taking_part.append(m)
+            if not guest:
+                by_sentence.setdefault(sentence.index, []).append(m)
+                if m.kind not in (COLLECTIVE, OTHER):
+                    counted[m.kind] += 1
+                    where.setdefault(m.kind, set()).add(sentence.index)
+        # The association the story is about, named again and again (in more than one
+        # sentence: a list of someone's past posts is not a subject).
+        if counted:
+            kind, n = counted.most_common(1)[0]
+            if (n >= self.subject_min_mentions and len(where[kind]) > 1
+                    and not any(m.kind == kind for m in taking_part)):
+                taking_part.append(next(m for m in mentions if m.kind == kind))
+        # A collective that the story spells out: its members instead.
+        if any(m.kind == COLLECTIVE for m in taking_part):
+            for listed in by_sentence.values():
+                kinds = {m.kind for m in listed if m.kind != COLLECTIVE}
+                if len(kinds) >= self.list_min_kinds:
+                    taking_part = [m for m in taking_part if m.kind != COLLECTIVE]
+                    taking_part += [m for m in listed if m.kind != COLLECTIVE]
+                    break
+        taking_part.sort(key=lambda m: m.start)
+        meeting_level = doc.facts.get("meeting.level")
+        return _once_each(taking_part, mentions, meeting_level, doc)
+
+    def _convened(self, sentence: str, start: int, end: int) -> bool:
+        """Whether the mention at [start, end) of its sentence is the convener or the
+        counterpart of a meeting ("X tổ chức hội nghị", "làm việc với X", "Đại hội X")."""
+        return bool(self.convener.match(sentence[end:end + 40])
+                    or self.counterpart.search(sentence[max(0, start - 40):start]))
+
+
+def _is_headline(doc: Doc) -> bool:
+    story = doc.facts.get("story")
+    first = doc.sentences[0].text if doc.sentences else ""
+    return bool(story and story.title and first and story.title[:40] in first)
+
+
+def _covered(spans: list[tuple[int, int]]):
+    def inside(at: int) -> bool:
+        return any(a <= at < b for a, b in spans)
+    return inside
+
+
+def _once_each(chosen: list[Mention], every: list[Mention], meeting_level: str | None,
+               doc: Doc) -> list[tuple[Association, Mention]]:
+    """One entry per body (kind, level, place), with the fullest name printed for it; a
+    level not printed is the level printed for that kind elsewhere, else the meeting's."""
+    printed_level: dict[str, str] = {}
+    for m in every:
+        if m.level and m.kind not in printed_level:
+            printed_level[m.kind] = m.level
+    bodies: dict[tuple, tuple[Association, Mention]] = {}
+    for m in chosen:
+        level = m.level or printed_level.get(m.kind) or meeting_level
+        key = (m.kind, level, m.place if m.kind != COLLECTIVE else None)
+        loose = next((k for k in bodies if k[:2] == key[:2] and (k[2] is None or key[2] is None)), None)
+        key = loose or key
+        current = bodies.get(key)
+        if current is None or len(m.name) > len(current[0].name):
+            name = m.name if current is None or len(m.name) > len(current[0].name) else current[0].name
+            bodies[key] = (Association(name=name, kind=m.kind, level=level,
+                                       evidence=evidence(doc, m.start, m.end)), m)
+    return list(bodies.values())
+
+
+ASSOCIATIONS = Component("associations", requires=("lead", "span:title", "meeting.level"),
+                         assigns=("associations", "span:association"), factory=Associations)

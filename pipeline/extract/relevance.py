@@ -1,0 +1,88 @@
+"""Relevance: is the story a report of a meeting with associations at all (GOLD.md's
+``relevant``)?
+
+An interpretable score over signals kept as data (``rules/relevance.json``): associations
+taking part (the associations component's findings) and named, words of their work, a
+meeting in the lead, and counter-signals of what else a crawl brings (sport, festivals,
+accidents, trials, council sessions, Party congresses, ceremonies, documents). The signals'
+weights add up to a score that a logistic function maps into 0..1; at or above the
+threshold the story is relevant. The threshold is low on purpose (a doubtful page kept
+costs less than a meeting lost), so borderline pages stay relevant with a low score.
+
+A story that is not relevant keeps its source and publication date; the chain stops after
+this component and the record has no meeting facts (``extract.assemble``).
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from ..nlp import Doc
+from ..rules import Rules
+from ..text import B, E, alternation, fold
+from .component import Component
+from .mentions import Mentions
+
+
+class Relevance:
+    """The relevance scorer of one set of rules."""
+
+    def __init__(self, rules: Rules):
+        r = rules.relevance
+        self.weights = r.weights
+        self.threshold = r.threshold
+        self.mentions = Mentions(rules)
+        self.work = re.compile(rf"{B}(?:{alternation(r.association_work, folded=True)}){E}")
+        self.members = re.compile(rf"{B}(?:{alternation(r.members, folded=True)}){E}")
+        self.meeting_sentences = r.meeting_sentences
+        self.off_topic = {kind: re.compile(rf"{B}(?:{alternation(words, folded=True)}){E}")
+                          for kind, words in r.off_topic.items()}
+        self.meeting = re.compile(rf"{B}(?:{alternation(rules.meetings.meeting_kinds, folded=True)}){E}")
+
+    def __call__(self, doc: Doc) -> None:
+        score, reasons = self.score(doc)
+        doc.facts["relevance"] = round(score, 3)
+        doc.facts["relevance_reasons"] = reasons
+        doc.facts["relevant"] = score >= self.threshold
+
+    def score(self, doc: Doc) -> tuple[float, list[str]]:
+        """(score in 0..1, the signals behind it, each "signal (+weight)")."""
+        w = self.weights
+        lead = fold(_lead_text(doc))
+        signals: list[tuple[str, float]] = []
+        taking_part = len(doc.facts.get("associations") or [])
+        if taking_part:
+            n = min(taking_part, w.association_takes_part.max)
+            signals.append((f"{taking_part} association(s) taking part", n * w.association_takes_part.weight))
+        named = len(self.mentions.find(doc.text))
+        if named:
+            n = min(named, w.association_named.max)
+            signals.append((f"{named} association name(s)", n * w.association_named.weight))
+        for label, rx, weighted in (("associations' work", self.work, w.association_work),
+                                    ("members", self.members, w.members)):
+            words = sorted({m.group(0) for m in rx.finditer(lead)})
+            if words:
+                signals.append((f"{label}: {', '.join(words)}", min(len(words), weighted.max) * weighted.weight))
+        meeting = self.meeting.search(lead)
+        if meeting:
+            signals.append((f"meeting: {meeting.group(0)}", w.meeting))
+        elif not any(self.meeting.search(fold(s.text)) for s in doc.sentences[: self.meeting_sentences]):
+            signals.append(("no meeting named", w.no_meeting))
+        for kind, rx in self.off_topic.items():
+            found = rx.search(lead)
+            if found:
+                signals.append((f"{kind}: {found.group(0)}", w.off_topic))
+        total = w.bias + sum(v for _, v in signals)
+        return 1 / (1 + math.exp(-total)), [f"{name} ({value:+.1f})" for name, value in signals]
+
+
+def _lead_text(doc: Doc) -> str:
+    """The headline and the paragraph that reports the meeting (the lead sentence's)."""
+    story = doc.facts["story"]
+    lead = doc.facts.get("lead")
+    paragraph = " ".join(s.text for s in doc.sentences if lead is not None and s.paragraph == lead.paragraph)
+    return f"{story.title or ''}\n{paragraph}"
+
+
+RELEVANCE = Component("relevance", requires=("associations", "lead"),
+                      assigns=("relevant", "relevance", "relevance_reasons"), factory=Relevance)
