@@ -50,6 +50,8 @@ class Block:
 def split(text: str, headline: str | None = None) -> tuple[Block, list[Block]]:
     """(the main story, the other stories set aside) of a cleaned page."""
     lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+    if not lines:
+        return Block(0, len(text), "", True), []
     starts = sorted(set(_story_starts(lines, headline)) | set(_teaser_starts(lines)))
     blocks = []
     for k, i in enumerate(starts):
@@ -57,8 +59,7 @@ def split(text: str, headline: str | None = None) -> tuple[Block, list[Block]]:
         body = [l for l in lines[i:j] if _is_body(l[2])]
         blocks.append(Block(lines[i][0], lines[j - 1][1], lines[i][2].strip(), len(body) >= 2))
     if len(blocks) <= 1:
-        whole = Block(0, len(text), lines[0][2].strip() if lines else "", True)
-        return whole, []
+        return Block(0, len(text), lines[0][2].strip(), True), []
     main = _main(blocks, headline)
     removed = [b for b in blocks if b is not main]
     return main, removed

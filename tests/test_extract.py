@@ -26,8 +26,9 @@ def article(text: str, article_id: str = "t"):
 
 def facts(text: str, until: str | None = None, **given) -> dict:
     """The chain's facts on ``text`` (up to the component ``until``); ``given`` facts
-    (``meeting_kind="làm việc"`` for ``meeting.kind``) replace what the chain finds."""
-    given = {k.replace("meeting_", "meeting.", 1): v for k, v in given.items()}
+    (``meeting_kind="làm việc"`` for ``meeting.kind``) replace what the chain finds. The
+    short texts here are read as relevant: each component is tested on its own."""
+    given = {"relevant": True, **{k.replace("meeting_", "meeting.", 1): v for k, v in given.items()}}
     return CHAIN.run(story(text), until=until, given=given).facts
 
 

@@ -2,7 +2,8 @@
 
     story → published → outlet → meeting date → lead sentence (kind) → officials
           → place → level → associations → relevance ─ not relevant: stop
-          → association counts → documents → directives
+          → convener (who chairs when nobody is said to) → association counts → documents
+          → directives
 
 The chain reads a page's main story only (``stories.split``: the other stories of a tag
 page, or those printed after the story, are set aside as ``removed`` spans). Every
@@ -23,7 +24,7 @@ from ..nlp import Doc, analyse
 from ..rules import Rules
 from ..schema import Article, Meeting
 from ..stories import mask, split as split_stories
-from . import associations, counts, dates, directives, documents, meeting, officials, relevance
+from . import associations, convener, counts, dates, directives, documents, meeting, officials, relevance
 from .component import Component
 
 CHAIN: tuple[Component, ...] = (
@@ -36,6 +37,7 @@ CHAIN: tuple[Component, ...] = (
     meeting.LEVEL,
     associations.ASSOCIATIONS,
     relevance.RELEVANCE,
+    convener.CONVENER,
     counts.COUNTS,
     documents.DOCUMENTS,
     directives.DIRECTIVES,

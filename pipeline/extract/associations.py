@@ -31,27 +31,31 @@ class Associations:
     def __init__(self, rules: Rules):
         self.mentions = Mentions(rules)
         r = rules.associations
-        self.convener = re.compile(rf"^\s*(?:{alternation(r.convener_after)}){E}", re.I)
+        self.convener = re.compile(rf"^\s*(?:đã\s+)?(?:{alternation(r.convener_after)}){E}", re.I)
+        self.congress = re.compile(rf"{B}(?:{alternation(r.congress_before)})\s*$", re.I)
         self.counterpart = re.compile(rf"{B}(?:{alternation(r.counterpart_before)})\s*$", re.I)
         self.guests = re.compile(rf"^\W*(?:{alternation(r.guest_openers)}){E}", re.I)
         self.subject_min_mentions = r.subject_min_mentions
         self.list_min_kinds = r.list_min_kinds
 
     def __call__(self, doc: Doc) -> None:
-        found = self.associations(doc)
+        found, conveners = self.associations(doc)
         for i, (association, mention) in enumerate(found):
             doc.add_span("association", mention.start, mention.end, association.name, i)
         doc.facts["associations"] = [a for a, _ in found]
+        doc.facts["conveners"] = conveners
 
-    def associations(self, doc: Doc) -> list[tuple[Association, Mention]]:
+    def associations(self, doc: Doc) -> tuple[list[tuple[Association, Mention]], list[Mention]]:
+        """The associations taking part (each with the mention it was read from) and the
+        ones among them that convene the meeting (its own congress, "X tổ chức ...")."""
         titles = doc.spans_of("title")
         in_title = _covered([(t.start, t.end) for t in titles])
         mentions = [m for m in self.mentions.find(doc.text) if not in_title(m.start)]
         if not mentions:
-            return []
+            return [], []
         lead = doc.facts.get("lead")
         headline_end = doc.sentences[0].end if doc.sentences and _is_headline(doc) else 0
-        taking_part, counted, where = [], Counter(), {}
+        taking_part, conveners, counted, where, bodies = [], [], Counter(), {}, Counter()
         by_sentence: dict[int, list[Mention]] = {}
         for m in mentions:
             sentence = doc.sentence_at(m.start)
@@ -60,21 +64,31 @@ class Associations:
             guest = bool(self.guests.match(sentence.text))
             in_lead = lead is not None and sentence.index == lead.index
             in_headline = m.start < headline_end
-            convened = self._convened(sentence.text, m.start - sentence.start, m.end - sentence.start)
-            if (in_headline or in_lead) and not guest or convened:
+            at, end = m.start - sentence.start, m.end - sentence.start
+            convenes = self._convenes(sentence.text, at, end)
+            if (in_headline or in_lead) and not guest or convenes or self._counterpart(sentence.text, at):
                 taking_part.append(m)
+            if convenes and m.kind not in (COLLECTIVE,):
+                conveners.append(m)
             if not guest:
                 by_sentence.setdefault(sentence.index, []).append(m)
                 if m.kind not in (COLLECTIVE, OTHER):
                     counted[m.kind] += 1
                     where.setdefault(m.kind, set()).add(sentence.index)
+                    bodies[(m.kind, m.level)] += 1
         # The association the story is about, named again and again (in more than one
-        # sentence: a list of someone's past posts is not a subject).
+        # sentence: a list of someone's past posts is not a subject); it convenes the
+        # meeting when no other body is said to.
         if counted:
             kind, n = counted.most_common(1)[0]
-            if (n >= self.subject_min_mentions and len(where[kind]) > 1
-                    and not any(m.kind == kind for m in taking_part)):
-                taking_part.append(next(m for m in mentions if m.kind == kind))
+            if n >= self.subject_min_mentions and len(where[kind]) > 1:
+                # its body named most often ("Hội NCT phường", not the district's, a guest)
+                level = max((lv for k, lv in bodies if k == kind), key=lambda lv: bodies[(kind, lv)])
+                subject = next(m for m in mentions if m.kind == kind and m.level == level)
+                if not any(m.kind == kind for m in taking_part):
+                    taking_part.append(subject)
+                if not conveners:
+                    conveners.append(subject)
         # A collective that the story spells out: its members instead.
         if any(m.kind == COLLECTIVE for m in taking_part):
             for listed in by_sentence.values():
@@ -85,13 +99,17 @@ class Associations:
                     break
         taking_part.sort(key=lambda m: m.start)
         meeting_level = doc.facts.get("meeting.level")
-        return _once_each(taking_part, mentions, meeting_level, doc)
+        return _once_each(taking_part, mentions, meeting_level, doc), conveners
 
-    def _convened(self, sentence: str, start: int, end: int) -> bool:
-        """Whether the mention at [start, end) of its sentence is the convener or the
-        counterpart of a meeting ("X tổ chức hội nghị", "làm việc với X", "Đại hội X")."""
+    def _convenes(self, sentence: str, start: int, end: int) -> bool:
+        """Whether the mention at [start, end) of its sentence convenes the meeting ("X tổ
+        chức hội nghị", "Đại hội đại biểu X")."""
         return bool(self.convener.match(sentence[end:end + 40])
-                    or self.counterpart.search(sentence[max(0, start - 40):start]))
+                    or self.congress.search(sentence[max(0, start - 40):start]))
+
+    def _counterpart(self, sentence: str, start: int) -> bool:
+        """Whether the mention at ``start`` is the counterpart ("làm việc với X")."""
+        return bool(self.counterpart.search(sentence[max(0, start - 40):start]))
 
 
 def _is_headline(doc: Doc) -> bool:
@@ -129,4 +147,4 @@ def _once_each(chosen: list[Mention], every: list[Mention], meeting_level: str |
 
 
 ASSOCIATIONS = Component("associations", requires=("lead", "span:title", "meeting.level"),
-                         assigns=("associations", "span:association"), factory=Associations)
+                         assigns=("associations", "conveners", "span:association"), factory=Associations)

@@ -54,28 +54,29 @@ class Officials:
         self.title_head = re.compile(rf"{B}{prefix}(?:{alternation(r.title_heads, folded=True)}){E}")
         self.honorific = re.compile(rf"(?<![\w/])(?:{alternation(r.honorifics, folded=True)})\s*$")
         self.stop_words = re.compile(rf"\s(?:{alternation(r.title_stops, folded=True)}){E}")
+        # "Chủ tịch danh dự", "Ủy viên dự khuyết": a stop word inside these ends nothing.
+        self.stop_exceptions = re.compile(rf"(?:{alternation(r.title_stop_exceptions, folded=True)}){E}")
         self.appointed = re.compile(
-            rf"^\s*(?:được\s+(?:{alternation(r.appointed.verbs)})\s+)?(?:{alternation(r.appointed.posts)})\s+")
+            rf"^\s*(?:(?:được\s+)?(?:{alternation(r.appointed.verbs)})\s+)?(?:{alternation(r.appointed.posts)})\s+")
         self.place_before = re.compile(rf"(?:{alternation(r.place_before_name, folded=True)})\s+$")
         lead_in = [alternation(r.lead_in.words, folded=True), *r.lead_in.patterns]
         self.lead_in = re.compile(rf"^(?:(?:{'|'.join(lead_in)})\s*)*$")
         self.lead_end = re.compile(rf"(?:^|\s)(?:{alternation(r.lead_end, folded=True)})\s*$")
         self.chair = re.compile(alternation(roles.chair), re.I)
+        self.chair_before = re.compile(rf"(?:{alternation(roles.chair_before)})\s+$", re.I)
         self.chair_list = re.compile("|".join(roles.chair_list_patterns), re.I)
         self.leads = re.compile(alternation(roles.leads), re.I)
-        attend = [re.escape(w) + (rf"(?!\s+(?:{alternation(roles.attend_not_before[w])}))"
-                                  if w in roles.attend_not_before else "")
+        attend = ["".join(rf"(?<!{re.escape(before)} )" for before in roles.attend_not_after.get(w, []))
+                  + re.escape(w)
+                  + (rf"(?!\s+(?:{alternation(roles.attend_not_before[w])}))" if w in roles.attend_not_before else "")
                   for w in sorted(set(roles.attend), key=lambda w: (-len(w), w))]
         self.attend = re.compile(rf"{B}(?:{'|'.join(attend + roles.attend_patterns)}){E}", re.I)
         self.speak = re.compile(alternation(roles.speak), re.I)
-        self.concludes = re.compile(alternation(roles.concludes), re.I)
-        self.led_kinds = set(roles.led_kinds)
-        self.meeting = re.compile(alternation(roles.meeting_words), re.I)
 
     # -- the component ----------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> None:
-        found, mentions = self.officials(doc, doc.facts.get("meeting.kind"))
+        found, mentions = self.officials(doc)
         index = {fold(o.name): i for i, o in enumerate(found)}
         for m in mentions:
             i = index[fold(m.name)]
@@ -84,16 +85,19 @@ class Officials:
                 doc.add_span("title", start, end, title, i)
         doc.facts["officials"] = found
 
-    def officials(self, doc: Doc, meeting_kind: str | None = None) -> tuple[list[Official], list[Mention]]:
-        """The officials and the mentions of their names."""
-        mentions = [m for s in doc.sentences for m in self._mentions(s)]
+    def officials(self, doc: Doc) -> tuple[list[Official], list[Mention]]:
+        """The officials, with the roles their sentences give them, and the mentions of
+        their names. (Who chairs when nobody is said to is the convener component's.)"""
+        by_sentence = [(s, self._mentions(s)) for s in doc.sentences]
+        mentions = [m for _, found in by_sentence for m in found]
+        masked = {s.index: _masked(s, found) for s, found in by_sentence if found}
         known = {fold(m.name) for m in mentions if m.titles or m.honorific}
         by_name: dict[str, Official] = {}
         for m in mentions:
             key = fold(m.name)
             if key not in known:
                 continue
-            role = self._role(m)
+            role = self._role(m, masked[m.sentence.index])
             current = by_name.get(key)
             if current is None:
                 by_name[key] = Official(
@@ -105,7 +109,6 @@ class Officials:
                 current.role = role
         result = list(by_name.values())
         kept = [m for m in mentions if fold(m.name) in known]
-        self._fallback_chair(result, kept, meeting_kind)
         return result, kept
 
     # -- finding names --------------------------------------------------------------------
@@ -163,7 +166,8 @@ class Officials:
 
     def _stop(self, title: str) -> int | None:
         """Where a title ends: the first stop word (tone-folded) or "và" before a lower-case word."""
-        found = [m.start() for m in [self.stop_words.search(" " + fold_in_place(title))] if m]
+        folded = self.stop_exceptions.sub(lambda m: "_" * len(m.group()), " " + fold_in_place(title))
+        found = [m.start() for m in [self.stop_words.search(folded)] if m]
         found += [m.start() for m in _AND.finditer(" " + title) if m.group(1).islower()][:1]
         return min(found) if found else None
 
@@ -293,19 +297,22 @@ class Officials:
 
     # -- roles ---------------------------------------------------------------------------
 
-    def _role(self, m: Mention) -> str:
-        text = m.sentence.text
-        at = m.start - m.sentence.start
-        clause_start = text.rfind(";", 0, at) + 1
-        clause_end = text.find(";", at)
-        clause = text[clause_start: clause_end if clause_end >= 0 else len(text)]
+    def _role(self, m: Mention, text: str) -> str:
+        """The role of one mention, from the verbs of its sentence (``text``: the sentence
+        with its names and titles blanked, so that "Trưởng Ban Chỉ đạo" speaks no "chỉ
+        đạo" and "Ủy viên dự khuyết" attends nothing): it chairs when a chair verb follows
+        it with no other verb between ("A; B; C cùng chủ trì") or it is named after "dưới
+        sự chủ trì của", or it leads the delegation; else it attends, else it speaks."""
+        at, end = m.start - m.sentence.start, m.end - m.sentence.start
         if self.chair_list.search(text):
             return "chair"
-        chair = self.chair.search(clause)
-        if chair and clause_start + chair.start() > at:
+        chair = self.chair.search(text, end)
+        if chair and not self._verb_in(text[end: chair.start()]):
+            return "chair"
+        if self.chair_before.search(m.sentence.text[max(0, at - 40): at]):
             return "chair"
         lead = self.leads.search(text, at)
-        if lead and not self.name_spans(text[at + len(m.name): lead.start()]):
+        if lead and not self.name_spans(m.sentence.text[end: lead.start()]):
             return "chair"
         if self.attend.search(text):
             return "attendee"
@@ -313,25 +320,8 @@ class Officials:
             return "speaker"
         return "mentioned"
 
-    def _fallback_chair(self, found: list[Official], mentions: list[Mention], meeting_kind: str | None) -> None:
-        """When nobody is said to chair: the leader who concludes or opens the meeting, else,
-        for a meeting a leader runs, the first official named with the meeting itself."""
-        if not found or any(o.role == "chair" for o in found):
-            return
-        by_key = {fold(o.name): o for o in found}
-        for m in mentions:
-            if self.concludes.search(m.sentence.text[: m.start - m.sentence.start]):
-                by_key[fold(m.name)].role = "chair"
-                return
-        if meeting_kind not in self.led_kinds:
-            return
-        for m in mentions:
-            text = m.sentence.text
-            # "X có buổi gặp mặt ...", not "Tại buổi làm việc, X phát biểu": a speaker is not
-            # thereby the one who leads.
-            if self.meeting.search(text) and not self.attend.search(text) and not self.speak.search(text):
-                by_key[fold(m.name)].role = "chair"
-                return
+    def _verb_in(self, text: str) -> bool:
+        return bool(self.attend.search(text) or self.speak.search(text))
 
 
 def merge_titles(old: list[str], new: list[str]) -> list[str]:
@@ -343,6 +333,16 @@ def merge_titles(old: list[str], new: list[str]) -> list[str]:
         if not any(key in fold(m) or fold(m) in key for m in merged):
             merged.append(t)
     return merged
+
+
+def _masked(sentence: Sentence, mentions: list[Mention]) -> str:
+    """The sentence with the names and titles printed in it blanked (same length)."""
+    chars = list(sentence.text)
+    for m in mentions:
+        for start, end in [(m.start, m.end)] + [(a, b) for _, a, b in m.title_spans]:
+            for k in range(start - sentence.start, end - sentence.start):
+                chars[k] = " "
+    return "".join(chars)
 
 
 def _segments(chunk: str) -> list[str]:
@@ -359,5 +359,5 @@ def _locate(text: str, title: str, lo: int, hi: int, last: bool = False) -> tupl
     return m.start(), m.end()
 
 
-OFFICIALS = Component("officials", requires=("meeting.kind",),
+OFFICIALS = Component("officials", requires=("story",),
                       assigns=("officials", "span:official", "span:title"), factory=Officials)

@@ -69,10 +69,12 @@ class Appointed(RuleFile):
 
 class Roles(RuleFile):
     chair: list[str]
+    chair_before: list[str]
     chair_list_patterns: list[str]
     leads: list[str]
     attend: list[str]
     attend_not_before: dict[str, list[str]]
+    attend_not_after: dict[str, list[str]]
     attend_patterns: list[str]
     speak: list[str]
     concludes: list[str]
@@ -86,12 +88,17 @@ class Officials(RuleFile):
     title_prefixes: list[str]
     honorifics: list[str]
     title_stops: list[str]
+    title_stop_exceptions: list[str]
     not_names: list[str]
     place_before_name: list[str]
     lead_in: LeadIn
     lead_end: list[str]
     appointed: Appointed
     roles: Roles
+    heads: list[str]
+    not_head: list[str]
+    elected_before: list[str]
+    reelected: list[str]
 
 
 class MemberUnits(RuleFile):
@@ -185,6 +192,7 @@ class Associations(RuleFile):
     unit_level: dict[str, str]
     prefixed: dict[str, str]
     convener_after: list[str]
+    congress_before: list[str]
     counterpart_before: list[str]
     guest_openers: list[str]
     subject_min_mentions: int
