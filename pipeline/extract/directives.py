@@ -52,8 +52,14 @@ class Directives:
         self.not_after = re.compile(rf"^\s*(?:{'|'.join(r.intro_not_after)})", re.I)
         self.agreed = re.compile(r.agreed_pattern, re.I)
         self.task_prefix = re.compile(rf"^[^,]{{0,40}}(?:{'|'.join(r.task_prefixes)}),\s*", re.I)
-        self.speaker_subject = re.compile(rf"(?:{_words(r.speaker_words)})[^,.;]{{0,60}}$", re.I)
+        self.speaker_subject = re.compile(rf"{B}(?:{_words(r.speaker_words)}){E}[^,.;]{{0,60}}$", re.I)
         self.dropped_opener = re.compile(rf"^(?:{_words(r.dropped_openers)}|:){E}\s*")
+        self.assertion = re.compile(rf"^(?:{_words(r.assertions)}){E}", re.I)
+        self.not_speaker = re.compile(rf"^\W*(?:[^,]{{0,30}},\s*)?(?:{_words(r.not_speakers)}){E}")
+        self.collective = re.compile(rf"(?:^|,\s*){B}(?:{_words(r.collective_speakers)}){E}[^,.;]{{0,30}}$", re.I)
+        self.target = re.compile(rf"^\W*(?:{_words(r.targets)}){E}")
+        self.past = re.compile(rf"{B}(?:đã|đạt được|vừa qua){E}", re.I)
+        self.min_words = r.min_words
 
     def __call__(self, doc: Doc) -> None:
         found = self.directives(doc, doc.facts["officials"])
@@ -69,6 +75,11 @@ class Directives:
         names = (spans, [s.start for s in spans])
         long_titles = [(o.name, fold(t)) for o in officials for t in o.titles if len(t.split()) >= 3]
         captions = {s.paragraph for s in doc.sentences if self.caption.search(s.text)}
+
+        def tasks(sentence, body: str, who: str | None) -> list[Directive]:
+            return [d for d in _tasks(doc, sentence, body, who, self.dropped_opener)
+                    if len(d.text.split()) >= self.min_words]
+
         for sentence in doc.sentences:
             text = sentence.text
             if len(text.split()) < 4 or sentence.paragraph in captions:
@@ -76,34 +87,55 @@ class Directives:
             intro = self._intro(text)
             adopted = self.adopted.search(text) or self.agreed.search(text)
             if adopted and (intro is None or adopted.start() < intro.start()):
-                found += _tasks(doc, sentence, text[adopted.end():], None, self.dropped_opener)
+                found += tasks(sentence, text[adopted.end():], None)
                 in_speech, speaker, quiet = True, None, 0
+                continue
+            if not in_speech and self.target.match(text) and not self.not_task.search(text):
+                found += tasks(sentence, text, None)
                 continue
             named = _speaker_in(sentence, len(text), names, long_titles,
                                 intro.start() if intro else len(text))
-            if intro and (named or in_speech or self.speaker_subject.search(text[: intro.start()])):
-                speaker = named or speaker or _leader(officials)
+            subject = text[: intro.start()] if intro else ""
+            if intro and self.not_speaker.match(subject):
+                continue  # "Báo cáo ... nêu rõ": a report's words, not a leader's
+            if intro and (named or in_speech or self.speaker_subject.search(subject) or self.collective.search(subject)):
+                body = text[intro.end():]
+                if self.assertion.match(intro.group()) and not self._states_task(body):
+                    continue  # "nhấn mạnh" an assessment, not a task
+                if named:
+                    speaker = named
+                elif self.collective.search(subject) and not in_speech:
+                    speaker = None  # "lãnh đạo tỉnh đề nghị": no one named
+                elif not in_speech:
+                    speaker = _leader(officials)
                 in_speech, quiet = True, 0
-                found += _tasks(doc, sentence, text[intro.end():], speaker, self.dropped_opener)
+                found += tasks(sentence, body, speaker)
                 continue
             quoted = QUOTED.match(text)
             if quoted and (":" in quoted.group() or text.startswith("Theo")) and self._is_task(text[quoted.end():]):
                 who = _speaker_in(sentence, quoted.end("who"), names, long_titles, quoted.end("who"))
                 if who:
-                    found += _tasks(doc, sentence, text[quoted.end():], who, self.dropped_opener)
+                    found += tasks(sentence, text[quoted.end():], who)
                     continue
             if self.opener.search(text) and named:
                 if not _caption_like(sentence, doc):
                     speaker, in_speech, quiet = named, True, 0
                 continue
             if in_speech and (self._is_task(text) or self._starts_with_verb(sentence)):
-                found += _tasks(doc, sentence, text, speaker, self.dropped_opener)
+                found += tasks(sentence, text, speaker)
                 quiet = 0
                 continue
             quiet += 1
             if quiet > QUIET_LIMIT:
                 in_speech = False
         return _dedupe(found)
+
+    def _states_task(self, body: str) -> bool:
+        """What follows an assertion verb is a task: a task word, and no past tense in its
+        main clause (its first words; "những kết quả đã đạt được" later is fine)."""
+        head = " ".join(body.split()[:8])
+        return bool(self.task.search(body) or self.imperative.match(body.strip("“\"' :"))) \
+            and not self.past.search(head)
 
     def _intro(self, text: str) -> re.Match | None:
         """The first verb that introduces an instruction ("đề nghị", "yêu cầu"), not the

@@ -144,6 +144,11 @@ class Directives(RuleFile):
     task_prefixes: list[str]
     speaker_words: list[str]
     dropped_openers: list[str]
+    assertions: list[str]
+    not_speakers: list[str]
+    collective_speakers: list[str]
+    targets: list[str]
+    min_words: int
 
 
 class Meetings(RuleFile):
