@@ -11,7 +11,7 @@ import re
 from ..nlp import Doc
 from ..rules import Rules
 from ..schema import AssociationCount
-from ..text import E, alternation
+from ..text import B, E, alternation
 from .common import evidence
 from .component import Component
 
@@ -29,7 +29,15 @@ class Counts:
             rf"(?P<subject>(?:tổ chức\s+)?(?:{alternation(r.nouns)}){E}(?!\s+(?:{alternation(r.nouns_not_before)}))"
             rf"(?:\s+(?:{alternation(r.modifiers)}|(?-i:[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)?)))?)"
         )
-        self.count = re.compile(rf"(?<![\w.,])(?:{alternation(r.number_lead_words)})?\s*{number}\s+{subject}", re.I)
+        self.count = re.compile(rf"(?<![\w.,/])(?:{alternation(r.number_lead_words)})?\s*{number}\s+{subject}", re.I)
+        # "15/20 hội": 15 of 20
+        self.fraction = re.compile(rf"(?<![\w.,/])(?P<num>\d+)(?P<mult>)\s*/\s*\d+\s+{subject}", re.I)
+        # "sáp nhập 2 đơn vị": units, counted only when a kind word governs them
+        self.governed = re.compile(rf"(?<![\w.,/]){number}\s+(?P<subject>{alternation(r.governed_nouns)}){E}", re.I)
+        # "sáp nhập Hội Nhà báo 3 tỉnh", "hội luật gia của 75 xã": places counted for their associations
+        self.places = re.compile(rf"{B}(?:hội|đoàn){E}(?!\s+(?:{alternation(r.nouns_not_before)}){E})"
+                                 rf"(?:\s+[\w]+){{0,4}}?\s+(?:của\s+)?{number}\s+"
+                                 rf"(?P<subject>{alternation(r.places)}){E}", re.I)
         # "nâng tổng số hội viên lên 34 đơn vị": organisations counted as members.
         self.member_units = re.compile(
             rf"(?:{alternation(r.member_units.before)})\s+[^.;]*?hội[^.;]*?\s{number}\s+"
@@ -50,12 +58,12 @@ class Counts:
     def association_counts(self, doc: Doc) -> list[AssociationCount]:
         found: list[AssociationCount] = []
         seen: set[tuple[int, int]] = set()
-        for rx in (self.count, self.member_units):
+        for rx in (self.fraction, self.count, self.member_units, self.governed, self.places):
             for m in rx.finditer(doc.text):
                 value = self._value(m["num"], m["mult"])
                 if value is None or value == 0:
                     continue
-                if rx is self.count and not self._plain_number_context(doc.text, m):
+                if rx is not self.member_units and not self._plain_number_context(doc.text, m):
                     continue
                 span = (m.start("num"), m.end("subject"))
                 if any(a <= span[0] < b for a, b in seen):
@@ -66,6 +74,8 @@ class Counts:
                     continue  # "5 hội được tặng Bằng khen": winners of an award, not a count
                 kind = ("total" if self.total.search(doc.text[max(0, span[0] - 30): span[0]])
                         else self._kind(doc.text, span[0], after))
+                if rx in (self.governed, self.places) and kind == "total":
+                    continue  # a unit or a place no kind word governs: not a count of associations
                 if any(f.count == value and f.kind == kind for f in found):
                     continue  # the same fact said twice
                 found.append(

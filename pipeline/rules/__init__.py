@@ -113,6 +113,8 @@ class Counts(RuleFile):
     nouns: list[str]
     nouns_not_before: list[str]
     modifiers: list[str]
+    governed_nouns: list[str]
+    places: list[str]
     number_lead_words: list[str]
     member_units: MemberUnits
     kinds: dict[str, list[str]]
