@@ -66,8 +66,8 @@ class ChromeRules:
 
     def is_banner(self, line: str) -> bool:
         words = line.split()
-        if len(words) < self.banner_min_words:
-            return False
+        if len(words) < self.banner_min_words or _DATE_OR_TIME.search(line):
+            return False  # a byline in capitals with its timestamp is no slogan
         letters = [ch for ch in line if ch.isalpha()]
         if not letters:
             return False
@@ -83,7 +83,11 @@ class ChromeRules:
         )
 
     def is_story_text(self, line: str) -> bool:
-        return len(line.split()) >= self.story_min_words
+        """A paragraph of the story: enough words, ending as a sentence ends (a headline
+        or a byline above a "Tin liên quan" box is not yet the story)."""
+        stripped = line.rstrip()
+        return len(line.split()) >= self.story_min_words and (
+            stripped.endswith((".", "!", "?", "…", "”", '"', ")")) or len(line.split()) >= 30)
 
 
 def load_chrome_rules(chrome: rule_files.Chrome | None = None) -> ChromeRules:

@@ -41,9 +41,11 @@ def iso(y: int, m: int, d: int) -> str | None:
 
 
 def is_document_date(text: str, at: int) -> bool:
-    """'Quyết định số 118-QĐ/TW ngày 22-8-2023': a date right after a document number."""
+    """'Quyết định số 118-QĐ/TW ngày 22-8-2023', 'Quyết định số 979 ngày 6-4-2018': a date
+    right after a document number."""
     before = text[max(0, at - 40): at]
-    return bool(re.search(r"\d+[-/][\w/\-]*[^\W\d_][\w/\-]*[ \t]*,?[ \t]*(?:ngày[ \t]*)?$", before, re.I))
+    return bool(re.search(r"(?:\d+[-/][\w/\-]*[^\W\d_][\w/\-]*|\bsố\s+\d+)[ \t]*,?[ \t]*(?:ngày[ \t]*)?$",
+                          before, re.I))
 
 
 class Dates:
@@ -55,10 +57,12 @@ class Dates:
         tod = alternation(r.times_of_day)
         self.time_of_day = re.compile(rf"\s*(?:{tod})\b", re.I)
         self.stated_times = set(r.stated_times_of_day)
-        # "Chiều 8-1-2025", "Sáng ngày 5/3", "Sáng nay (10/8)", "Ngày 25/8", "ngày 04-12-2023"
+        # "Chiều 8-1-2025", "Sáng ngày 5/3", "Sáng nay (10/8)", "Ngày 25/8", "ngày 04-12-2023",
+        # "Sáng qua 16.8", "Hôm qua, 25/5", "hai ngày 12 và 13/5/2021" (the first day)
         self.meeting_date_re = re.compile(
-            rf"(?:(?<![^\W\d_])({tod})(?:\s+nay)?(?:\s+ngày)?|\bngày)\s*\(?\s*{D}\s*[/\-.]\s*{M}"
-            rf"(?:\s*[/\-.]\s*{Y})?(?![\d/\-])",
+            rf"(?:(?<![^\W\d_])({tod})(?:\s+(?:nay|qua|hôm qua))?(?:\s+ngày)?|\bhôm\s+(?:nay|qua)|\bngày"
+            rf"|\b(?:trong\s+)?(?:\d|hai|ba)\s+ngày)[\s,]*\(?\s*{D}(?:\s*(?:và|,|-|–)\s*\d{{1,2}})?"
+            rf"\s*[/\-.]\s*{M}(?:\s*[/\-.]\s*{Y})?(?![\d/\-])",
             re.I,
         )
         self.deadline = re.compile(rf"\b(?:{alternation(r.deadline_words)})\s+(?:ngày\s+)?{D}{SEP}{M}{SEP}{Y}", re.I)
@@ -71,9 +75,10 @@ class Dates:
 
     def publication_date(self, doc: Doc) -> Found:
         """The article's own timestamp: a crawler's `date YYYY-MM-DD` line, or a full date
-        on a short line with a clock time or dateline words, near the top of the page."""
+        on a short line with a clock time or dateline words, or alone on its line (not
+        the first), near the top of the page."""
         text = doc.text
-        for line in re.finditer(r"[^\n]+", text[:3000]):
+        for n, line in enumerate(re.finditer(r"[^\n]+", text[:3000])):
             s = line.group()
             meta = ISO_META.match(s)
             if meta:
@@ -85,7 +90,10 @@ class Dates:
                     before, after = s[: m.start()], s[m.end():]
                     stamp = CLOCK.search(after[:12]) or CLOCK.search(before[-12:]) or self.timestamp_words.search(s)
                     short = len(before.split()) <= 6
-                    if stamp or (short and len(after.split()) <= 3 and rx is WORDY_DATE):
+                    # A line that is only a date ("29.12.2021"), below the page's first line
+                    # (where a bare date is the site's banner: GOLD.md)
+                    bare = n > 0 and not (before + after).strip(" |-–,")
+                    if stamp or bare or (short and len(after.split()) <= 3 and rx is WORDY_DATE):
                         if stamp and not short and not self.timestamp_words.search(s):
                             continue
                         value = iso(int(m[3]), int(m[2]), int(m[1]))
@@ -109,7 +117,9 @@ class Dates:
                 continue
             if m.group(4):
                 return Found(iso(int(m.group(4)), month, day), m.start(), m.end(), "stated"), tod
-            year, how = self.infer_year(text, day, month, published)
+            sentence = doc.sentence_at(m.start())
+            year, how = self.infer_year(text, day, month, published,
+                                        sentence.text if sentence else text[m.start(): m.start() + 300])
             value = iso(year, month, day) if year else None
             return Found(value, m.start(), m.end(), how), tod
         return Found(None), None
@@ -128,8 +138,11 @@ class Dates:
             and not self.time_of_day.match(line[at - line_start:])
         )
 
-    def infer_year(self, text: str, day: int, month: int, published: str | None) -> tuple[int | None, str]:
-        """The year of a day/month, from the text itself (GOLD.md's rules, in order)."""
+    def infer_year(self, text: str, day: int, month: int, published: str | None,
+                   sentence: str = "") -> tuple[int | None, str]:
+        """The year of a day/month, from the text itself (GOLD.md's rules, in order). A
+        congress's term gives the year only when the meeting is that congress: the date's
+        ``sentence`` names it."""
         if published:
             y, m, d = (int(x) for x in published.split("-"))
             return (y if (month, day) <= (m, d) else y - 1), "published"
@@ -141,8 +154,8 @@ class Dates:
         if deadline:
             y, m, d = int(deadline[3]), int(deadline[2]), int(deadline[1])
             return (y if (month, day) < (m, d) else y - 1), "deadline"
-        if self.congress.search(text):
-            terms = [int(t[1]) for t in self.term.finditer(text)]
+        if self.congress.search(sentence):
+            terms = [int(t[1]) for t in self.term.finditer(sentence)] or [int(t[1]) for t in self.term.finditer(text)]
             if terms:
                 return max(terms), "congress term"
         years = self._story_years(text)

@@ -31,6 +31,7 @@ class Documents:
         r = rules.documents
         self.types = sorted(r.types, key=len, reverse=True)
         self.issuers = sorted(r.issuers, key=len, reverse=True)
+        self.association_issuer = re.compile(r"^(?:Ban Chấp hành |Trung ương |Ban Thường vụ )?Hội\b")
         self.citation = re.compile(
             rf"(?<!\w)(?P<type>{alternation(r.types)})\s+(?:số\s+)?(?P<nums>{NUMBER}(?:\s*(?:,|và)\s*{NUMBER})*)",
             re.I,
@@ -47,12 +48,17 @@ class Documents:
         text = doc.text
         for m in self.citation.finditer(text):
             numbers = [n for n in re.split(r"\s*(?:,|và)\s*", m["nums"]) if n]
-            if not any(re.search(r"[-/]", n) for n in numbers) and any(_is_year(n) for n in numbers):
-                continue  # "Kế hoạch 2024": a bare number that is a year names no document
+            bare = not any(re.search(r"[-/]", n) for n in numbers)
+            if bare and any(_is_year(n) for n in numbers):
+                continue  # "Kế hoạch 2024": a year names no document
             tail = text[m.end(): m.end() + 160].split("\n")[0]
             after = AFTER.match(tail)
             date = _date(after["d"]) if after and after["d"] else None
             issuer = self._issuer(after["issuer"]) if after and after["issuer"] else None
+            if bare and not m["type"][0].isupper() and not (date or issuer):
+                continue  # "hướng dẫn 107 mô hình": the verb, not a document (unlike "kết luận 66 của Ban Bí thư")
+            if issuer and self.association_issuer.match(issuer):
+                continue  # an association's own decision is no Party or State document
             symbol = _shared_symbol(numbers)
             for n in numbers:
                 number = re.sub(r"\s+", "", n)
