@@ -2,8 +2,8 @@
 
     story → published → outlet → meeting date → lead sentence (kind) → officials
           → place → level → associations → relevance ─ not relevant: stop
-          → convener (who chairs when nobody is said to) → association counts → documents
-          → directives
+          → convener (who chairs when nobody is said to) → convener level (the chair's or
+          the convening association's) → association counts → documents → directives
 
 The chain reads a page's main story only (``stories.split``: the other stories of a tag
 page, or those printed after the story, are set aside as ``removed`` spans). Every
@@ -38,6 +38,7 @@ CHAIN: tuple[Component, ...] = (
     associations.ASSOCIATIONS,
     relevance.RELEVANCE,
     convener.CONVENER,
+    meeting.CONVENER_LEVEL,
     counts.COUNTS,
     documents.DOCUMENTS,
     directives.DIRECTIVES,

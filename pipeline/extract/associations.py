@@ -19,7 +19,7 @@ from collections import Counter
 from ..nlp import Doc
 from ..rules import Rules
 from ..schema import Association
-from ..text import B, E, alternation
+from ..text import B, E, alternation, fold
 from .common import evidence
 from .component import Component
 from .mentions import COLLECTIVE, OTHER, Mention, Mentions
@@ -56,6 +56,7 @@ class Associations:
         lead = doc.facts.get("lead")
         headline_end = doc.sentences[0].end if doc.sentences and _is_headline(doc) else 0
         taking_part, conveners, counted, where, bodies = [], [], Counter(), {}, Counter()
+        is_congress = "đại hội" in fold(doc.facts.get("meeting.kind") or "")
         by_sentence: dict[int, list[Mention]] = {}
         for m in mentions:
             sentence = doc.sentence_at(m.start)
@@ -65,11 +66,15 @@ class Associations:
             in_lead = lead is not None and sentence.index == lead.index
             in_headline = m.start < headline_end
             at, end = m.start - sentence.start, m.end - sentence.start
-            convenes = self._convenes(sentence.text, at, end)
-            if (in_headline or in_lead) and not guest or convenes or self._counterpart(sentence.text, at):
+            holds = self._holds(sentence.text, at, end)
+            congress = self._congress(sentence.text, at)
+            if ((in_headline or in_lead) and not guest or holds or congress
+                    or self._counterpart(sentence.text, at)):
                 taking_part.append(m)
-            if convenes and m.kind not in (COLLECTIVE,):
-                conveners.append(m)
+            # Its own congress convenes it only when the meeting is a congress ("Đoàn đại
+            # biểu dự Đại hội Hội CTĐ Việt Nam" at a farewell meeting is not).
+            if m.kind != COLLECTIVE and (holds or congress and is_congress):
+                conveners.append((0 if holds else 1, len(conveners), m))
             if not guest:
                 by_sentence.setdefault(sentence.index, []).append(m)
                 if m.kind not in (COLLECTIVE, OTHER):
@@ -88,7 +93,7 @@ class Associations:
                 if not any(m.kind == kind for m in taking_part):
                     taking_part.append(subject)
                 if not conveners:
-                    conveners.append(subject)
+                    conveners.append((2, 0, subject))
         # A collective that the story spells out: its members instead.
         if any(m.kind == COLLECTIVE for m in taking_part):
             for listed in by_sentence.values():
@@ -99,13 +104,18 @@ class Associations:
                     break
         taking_part.sort(key=lambda m: m.start)
         meeting_level = doc.facts.get("meeting.level")
-        return _once_each(taking_part, mentions, meeting_level, doc), conveners
+        # The body that holds the meeting ("X tổ chức ...") first, then a congress's.
+        return _once_each(taking_part, mentions, meeting_level, doc), [m for *_, m in sorted(conveners)]
 
-    def _convenes(self, sentence: str, start: int, end: int) -> bool:
-        """Whether the mention at [start, end) of its sentence convenes the meeting ("X tổ
-        chức hội nghị", "Đại hội đại biểu X")."""
-        return bool(self.convener.match(sentence[end:end + 40])
-                    or self.congress.search(sentence[max(0, start - 40):start]))
+    def _holds(self, sentence: str, start: int, end: int) -> bool:
+        """Whether the mention at [start, end) of its sentence holds the meeting ("X tổ
+        chức hội nghị")."""
+        return bool(self.convener.match(sentence[end:end + 40]))
+
+    def _congress(self, sentence: str, start: int) -> bool:
+        """Whether the mention at ``start`` is named as holding a congress ("Đại hội đại
+        biểu X")."""
+        return bool(self.congress.search(sentence[max(0, start - 40):start]))
 
     def _counterpart(self, sentence: str, start: int) -> bool:
         """Whether the mention at ``start`` is the counterpart ("làm việc với X")."""

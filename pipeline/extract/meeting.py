@@ -13,9 +13,10 @@ from collections import Counter
 from ..gazetteer import DOMAIN_RE, find_districts, find_provinces, province_of_outlet, successor
 from ..nlp import Doc, Sentence
 from ..rules import Rules
-from ..text import B, E, alternation
+from ..text import B, E, alternation, fold
 from .common import evidence
 from .component import Component
+from .mentions import Mentions
 
 TAG = re.compile(r"(?:^|\n)\s*(?:\(([^()\n]{2,20})\)\s*[-–—]|([A-ZĐ]{2,6})\s*[-–—])")
 
@@ -33,6 +34,7 @@ class Meeting:
         self.markers = [(level, re.compile(rf"{B}(?:{alternation(words)}){E}(?!\s+(?:{local}){E})"))
                         for level, words in r.markers.items()]
         self.photo_credit = re.compile(rf"{re.escape(rules.chrome.photo_credit)}\s*:[^\n]*$")
+        self.mentions = Mentions(rules)
 
     def outlet(self, doc: Doc) -> tuple[str | None, str | None, tuple[int, int] | None]:
         """(source, province implied by the outlet, where it is printed): a known domain,
@@ -115,13 +117,45 @@ class Meeting:
         for t in doc.spans_of("title", lead.start, lead.end):
             a, b = t.start - lead.start, min(t.end, lead.end) - lead.start
             text = text[:a] + " " * (b - a) + text[b:]
+        return self.marked_level(text) or "province"
+
+    def marked_level(self, text: str) -> str | None:
+        """The level of the first level marker in ``text`` ("Tỉnh ủy": province; "Thành ủy
+        Pleiku", a city that is not centrally run: district), or None."""
         text = " ".join(text.split())
         best = None
         for lvl, rx in self.markers:
             m = rx.search(text)
             if m and (best is None or m.start() < best[0]):
-                best = (m.start(), lvl)
-        return best[1] if best else "province"
+                best = (m.start(), lvl, m.end())
+        if best is None:
+            return None
+        if best[1] == "province" and fold(text[best[0]: best[2]]).startswith("thành"):
+            districts = find_districts(text[best[2]: best[2] + 40], require_prefix=False)
+            if districts and districts[0].start <= 1 and not find_provinces(text[best[2]: best[2] + 40]):
+                return "district"
+        return best[1]
+
+    def convener_level(self, doc: Doc) -> str | None:
+        """The level of the body that convenes the meeting: the chair's (a chair's title
+        names a body: "Chủ tịch Hội NCT phường", "Phó Bí thư Thường trực Tỉnh ủy"), else
+        the convening association's."""
+        for o in doc.facts.get("officials") or []:
+            if o.role == "chair":
+                # A post that heads a body before a membership ("Ủy viên Trung ương Đảng,
+                # Bí thư Tỉnh ủy": the province)
+                titles = sorted((t for t in o.titles if not fold(t).startswith(("nguyên", "cựu"))),
+                                key=lambda t: fold(t).startswith("ủy viên"))
+                for title in titles:
+                    found = self.mentions.find(title)
+                    level = found[0].level if found and found[0].level else self.marked_level(title)
+                    if level:
+                        return level
+                break
+        for body in doc.facts.get("conveners") or []:
+            if body.level:
+                return body.level
+        return None
 
 
 # --- components -------------------------------------------------------------------------
@@ -176,6 +210,15 @@ def _level(rules: Rules):
     return level
 
 
+def _convener_level(rules: Rules):
+    meeting = Meeting(rules)
+
+    def convener_level(doc: Doc) -> None:
+        doc.facts["meeting.level"] = meeting.convener_level(doc) or doc.facts["meeting.level"]
+
+    return convener_level
+
+
 OUTLET = Component("outlet", requires=("story",), assigns=("source", "outlet_province", "span:source"),
                    factory=_outlet)
 LEAD = Component("lead", requires=("span:date",), assigns=("lead", "meeting.kind", "meeting.evidence"),
@@ -184,3 +227,5 @@ PLACE = Component("place", requires=("lead", "outlet_province"),
                   assigns=("meeting.province", "meeting.province_after_2025", "meeting.province_source",
                            "span:province"), factory=_place)
 LEVEL = Component("level", requires=("lead", "span:title"), assigns=("meeting.level",), factory=_level)
+CONVENER_LEVEL = Component("convener_level", requires=("officials", "conveners", "meeting.level"),
+                           assigns=("meeting.level",), factory=_convener_level)
