@@ -48,6 +48,7 @@ class Officials:
         r = rules.officials
         roles = r.roles
         self.surnames = {fold(s) for s in rules.names.surnames}
+        self.name_middles = set(r.name_middles)
         self.not_names = tuple(fold(s) for s in r.not_names)
         # Searched in folded text (lower case, one tone placement); offsets are the original's.
         prefix = rf"(?:(?:{alternation(r.title_prefixes, folded=True)})\s+)?"
@@ -143,11 +144,17 @@ class Officials:
             if any(a <= run[k][0] < b for a, b in places):
                 k += 1
                 continue
-            if fold(word) in self.surnames and not word.isupper() and len(run) - k >= 2:
+            surname = fold(word) in self.surnames or k + 1 < len(run) and run[k + 1][2] in self.name_middles
+            if surname and not word.isupper() and len(run) - k >= 2:
                 if fold(text[run[k][0]: run[-1][1] + 12]).startswith(self.not_names):
                     k += 1
                     continue
                 end = min(len(run), k + 4)
+                # A title word right after a name ends it ("Châu Ngọc Hồng Bí thư Đảng ủy").
+                for j in range(k + 2, end):
+                    if self.title_head.match(fold_in_place(text[run[j][0]: run[j][0] + 60])):
+                        end = j
+                        break
                 # Acronyms ("UBND") never end a name.
                 while end > k + 1 and run[end - 1][2].isupper() and len(run[end - 1][2]) > 1:
                     end -= 1
@@ -205,6 +212,8 @@ class Officials:
         """Titles printed right before a name ("UVTV Tỉnh ủy, Trưởng ban Dân vận Tỉnh ủy X")."""
         chunk = re.split(r"[;:]", before)[-1]
         honorific = bool(self.honorific.search(fold_in_place(chunk.rstrip())))
+        # "Phó Chủ tịch thường trực ... là bà Name": the title before "là"
+        chunk = re.sub(r"\s+là\s+(?:ông|bà|đồng chí|đ/c)?\s*$", " ", chunk)
         segments = _segments(chunk)
         titles: list[str] = []
         for k in range(len(segments) - 1, -1, -1):
@@ -260,10 +269,15 @@ class Officials:
                 return []
             body = until_next[m.end():]
         body = re.split(r"[;:]", body)[0]
-        titles = []
+        titles, skipped = [], False
         for seg in self._split_titles(body):
             seg = seg.strip().rstrip(")")
             if not self._head(seg, anchored=True):
+                # One unknown segment (an abbreviation, a typo) between titles is skipped,
+                # not the end of the list: "UVTVTU, Phó Chủ tịch UBND tỉnh".
+                if not skipped and titles == [] and 0 < len(seg.split()) <= 3 and seg[:1].isupper():
+                    skipped = True
+                    continue
                 break
             title = self._trim(seg)
             if title:
@@ -281,7 +295,7 @@ class Officials:
         parts = []
         for piece in re.split(r",|\s[-–—]\s", body):
             cuts = [0] + [m.end() for m in re.finditer(r"(?<=\w)[-–]", piece)
-                          if self._head(piece[m.end():], anchored=True)]
+                          if self._head(piece[m.end():].lstrip(), anchored=True)]
             parts += [piece[a:b].rstrip("-–") for a, b in zip(cuts, cuts[1:] + [len(piece)])]
         return parts
 
@@ -326,11 +340,18 @@ class Officials:
 
 def merge_titles(old: list[str], new: list[str]) -> list[str]:
     """The fullest list over all mentions: every title printed with the name, in the
-    order first printed, once ("Bí thư Tỉnh ủy" and "Bí thư Tỉnh ủy Trà Vinh" are one)."""
+    order first printed, once, in its fullest form ("Bí thư Tỉnh ủy" and "Bí thư Tỉnh ủy
+    Trà Vinh" are one: the second)."""
     merged = list(old)
     for t in new:
         key = fold(t)
-        if not any(key in fold(m) or fold(m) in key for m in merged):
+        for i, m in enumerate(merged):
+            if fold(m) in key:  # "Chủ tịch Hội Nhà báo tỉnh" → "... tỉnh Gia Lai"
+                merged[i] = t
+                break
+            if key in fold(m):
+                break
+        else:
             merged.append(t)
     return merged
 

@@ -90,6 +90,7 @@ class Officials(RuleFile):
     title_stops: list[str]
     title_stop_exceptions: list[str]
     not_names: list[str]
+    name_middles: list[str]
     place_before_name: list[str]
     lead_in: LeadIn
     lead_end: list[str]
