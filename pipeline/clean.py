@@ -213,7 +213,7 @@ def clean_text(text: str, rules: ChromeRules | None = None, removed: list[str] |
         story.append(line)
         seen_story = seen_story or rules.is_story_text(line)
 
-    return _tidy_lines(story)
+    return _tidy_lines(_join_wrapped(story))
 
 
 def guess_title(text: str) -> str | None:
@@ -243,6 +243,20 @@ def guess_title(text: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Hard-wrapped lines joined: a line that does not end a sentence, followed by one that
+    starts in lower case, is the same paragraph ("Dự hội nghị có ông A - Phó Trưởng ban /
+    đại diện Hội người cao tuổi ...")."""
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if out and stripped[:1].islower() and not out[-1].rstrip().endswith((".", "!", "?", ":", ";", "…")):
+            out[-1] = out[-1].rstrip() + " " + stripped
+        else:
+            out.append(line)
+    return out
 
 
 def _tidy_lines(lines: list[str]) -> str:
