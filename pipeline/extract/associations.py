@@ -104,6 +104,11 @@ class Associations:
                     break
         taking_part.sort(key=lambda m: m.start)
         meeting_level = doc.facts.get("meeting.level")
+        # At a local meeting, the national body of a kind whose local body takes part is
+        # named for context ("Hội CCB tỉnh ... kỷ niệm ngày thành lập Hội CCB Việt Nam").
+        if meeting_level and meeting_level != "central":
+            local = {m.kind for m in taking_part if m.level not in (None, "central")}
+            taking_part = [m for m in taking_part if not (m.level == "central" and m.kind in local)]
         # The body that holds the meeting ("X tổ chức ...") first, then a congress's.
         return _once_each(taking_part, mentions, meeting_level, doc), [m for *_, m in sorted(conveners)]
 
@@ -145,8 +150,10 @@ def _once_each(chosen: list[Mention], every: list[Mention], meeting_level: str |
     bodies: dict[tuple, tuple[Association, Mention]] = {}
     for m in chosen:
         level = m.level or printed_level.get(m.kind) or meeting_level
-        key = (m.kind, level, m.place if m.kind != COLLECTIVE else None)
-        loose = next((k for k in bodies if k[:2] == key[:2] and (k[2] is None or key[2] is None)), None)
+        # one body per kind, level and place; an association of another kind by its name
+        key = (m.kind, level, m.place if m.kind != COLLECTIVE else None, fold(m.name) if m.kind == OTHER else None)
+        loose = next((k for k in bodies if k[:2] == key[:2] and k[3] == key[3] and (k[2] is None or key[2] is None)),
+                     None)
         key = loose or key
         current = bodies.get(key)
         if current is None or len(m.name) > len(current[0].name):

@@ -13,7 +13,7 @@ import re
 
 from ..nlp import Doc
 from ..rules import Rules
-from ..schema import Official
+from ..schema import Association, Official
 from ..text import alternation, fold
 from .component import Component
 from .mentions import Mentions
@@ -46,6 +46,25 @@ class Convener:
                  or self._concluder(doc, officials) or self._leader(doc, officials))
         if chair is not None:
             chair.role = "chair"
+            self._chairs_body(doc, chair)
+
+    def _chairs_body(self, doc: Doc, chair: Official) -> None:
+        """The association the chair heads takes part: it convenes the meeting
+        ("Chủ tịch UBTƯ MTTQVN Nguyễn Thiện Nhân" chairing: the Front's central body)."""
+        for title in chair.titles:
+            head = self.head.match(fold(title))
+            if not head or self.not_head.search(fold(title)):
+                continue
+            found = [m for m in self.mentions.find(title) if m.start <= head.end()]
+            if not found:
+                continue
+            body = found[0]
+            taking = doc.facts.get("associations") or []
+            if not any(a.kind == body.kind and (a.level == body.level or body.level is None) for a in taking):
+                level = body.level or doc.facts.get("meeting.level")
+                taking.append(Association(name=body.name, kind=body.kind, level=level))
+                doc.facts["associations"] = taking
+            return
 
     def _head_of_convener(self, doc: Doc, officials: list[Official], conveners) -> Official | None:
         """The official who heads a body that convenes the meeting (the first such body
@@ -115,5 +134,5 @@ class Convener:
         return None
 
 
-CONVENER = Component("convener", requires=("officials", "span:official", "conveners", "meeting.kind"),
-                     assigns=("officials",), factory=Convener)
+CONVENER = Component("convener", requires=("officials", "span:official", "conveners", "meeting.kind", "associations"),
+                     assigns=("officials", "associations"), factory=Convener)
