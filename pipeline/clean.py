@@ -246,13 +246,16 @@ def guess_title(text: str) -> str | None:
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
-    """Hard-wrapped lines joined: a line that does not end a sentence, followed by one that
-    starts in lower case, is the same paragraph ("Dự hội nghị có ông A - Phó Trưởng ban /
-    đại diện Hội người cao tuổi ...")."""
+    """Hard-wrapped lines joined: a line of some length that does not end a sentence,
+    followed by one that starts in lower case, is the same paragraph ("Dự hội nghị có ông
+    A - Phó Trưởng ban / đại diện Hội người cao tuổi ..."). A section label ("Tin tức") or
+    a crawler's ``date`` line is not wrapped text."""
     out: list[str] = []
     for line in lines:
         stripped = line.strip()
-        if out and stripped[:1].islower() and not out[-1].rstrip().endswith((".", "!", "?", ":", ";", "…")):
+        if (out and stripped[:1].islower() and not _CRAWLER_DATE.match(stripped)
+                and len(out[-1].split()) >= 6
+                and not out[-1].rstrip().endswith((".", "!", "?", ":", ";", "…"))):
             out[-1] = out[-1].rstrip() + " " + stripped
         else:
             out.append(line)
