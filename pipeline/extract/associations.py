@@ -43,11 +43,14 @@ class Associations:
         for i, (association, mention) in enumerate(found):
             doc.add_span("association", mention.start, mention.end, association.name, i)
         doc.facts["associations"] = [a for a, _ in found]
-        doc.facts["conveners"] = conveners
+        doc.facts["conveners"] = [m for _, m in conveners]
+        # said to hold the meeting, not only the story's subject
+        doc.facts["conveners.said"] = any(said for said, _ in conveners)
 
-    def associations(self, doc: Doc) -> tuple[list[tuple[Association, Mention]], list[Mention]]:
+    def associations(self, doc: Doc) -> tuple[list[tuple[Association, Mention]], list[tuple[bool, Mention]]]:
         """The associations taking part (each with the mention it was read from) and the
-        ones among them that convene the meeting (its own congress, "X tổ chức ...")."""
+        ones among them that convene the meeting (its own congress, "X tổ chức ..."; else
+        the story's subject), each with whether it is said to."""
         titles = doc.spans_of("title")
         in_title = _covered([(t.start, t.end) for t in titles])
         mentions = [m for m in self.mentions.find(doc.text) if not in_title(m.start)]
@@ -110,7 +113,8 @@ class Associations:
             local = {m.kind for m in taking_part if m.level not in (None, "central")}
             taking_part = [m for m in taking_part if not (m.level == "central" and m.kind in local)]
         # The body that holds the meeting ("X tổ chức ...") first, then a congress's.
-        return _once_each(taking_part, mentions, meeting_level, doc), [m for *_, m in sorted(conveners)]
+        return (_once_each(taking_part, mentions, meeting_level, doc),
+                [(rank < 2, m) for rank, _, m in sorted(conveners)])
 
     def _holds(self, sentence: str, start: int, end: int) -> bool:
         """Whether the mention at [start, end) of its sentence holds the meeting ("X tổ
@@ -164,4 +168,4 @@ def _once_each(chosen: list[Mention], every: list[Mention], meeting_level: str |
 
 
 ASSOCIATIONS = Component("associations", requires=("lead", "span:title", "meeting.level"),
-                         assigns=("associations", "conveners", "span:association"), factory=Associations)
+                         assigns=("associations", "conveners", "conveners.said", "span:association"), factory=Associations)

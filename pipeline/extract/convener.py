@@ -29,6 +29,7 @@ class Convener:
         self.head = re.compile(rf"^(?:{alternation(r.heads, folded=True)})(?!\w)\s*")
         self.not_head = re.compile(rf"(?<!\w)(?:{alternation(r.not_head, folded=True)})(?!\w)")
         self.elected = re.compile(rf"(?<!\w)(?:{alternation(r.elected_before, folded=True)})\s*$")
+        self.elected_after = re.compile(rf"^[\s,]*(?:{alternation(r.elected_before, folded=True)})\s+")
         self.reelected = re.compile(rf"(?<!\w)(?:{alternation(r.reelected, folded=True)})(?!\w)")
         self.concludes = re.compile(alternation(roles.concludes), re.I)
         self.led_kinds = set(roles.led_kinds)
@@ -36,12 +37,30 @@ class Convener:
         self.verbs = re.compile(alternation(roles.attend + roles.speak), re.I)
         # "Thủ tướng làm việc với ...": a title printed alone as the subject of a working visit
         self.works_with = re.compile(rf"^\s*(?:đã\s+)?(?:{alternation(roles.chair)})(?!\w)", re.I)
+        # "X ... đã đến thăm và chúc mừng Hội LHPN": the visitor, after the name and titles
+        self.visits = re.compile(rf"^[\s,.;–-]*(?:đã\s+|cũng\s+)?(?:{alternation(roles.visits)})(?!\w)", re.I)
+        bodies = alternation(r.convening_bodies)
+        self.holds = re.compile(rf"(?<!\w)(?:{alternation(rules.associations.convener_after)})(?!\w)", re.I)
+        # a body that starts a clause ("Sáng 16-6, tại ..., Tỉnh ủy, HĐND, UBND ... tổ chức")
+        self.body = re.compile(rf"(?:^|(?<=[,;] ))(?:(?:Ban Thường vụ|Thường trực|Ban Thường trực)\s+)?({bodies})(?!\w)")
+        self.led_with = re.compile(rf"(?<!\w)(?:{alternation(r.led_with)})(?!\w)", re.I)
+        self.accompany = re.compile(rf"(?<!\w)(?:{alternation(roles.accompany)})(?!\w)", re.I)
+        self.accompanied = re.compile(rf"(?<!\w)(?:{alternation([a for a in roles.accompany if a.endswith('với')])})"
+                                      rf"\s+(?:(?:{alternation(rules.officials.honorifics)})\s+)?$", re.I)
 
     def __call__(self, doc: Doc) -> None:
         officials: list[Official] = doc.facts["officials"]
         if not officials or any(o.role == "chair" for o in officials):
             return
-        chair = (self._head_of_convener(doc, officials, doc.facts.get("conveners") or [])
+        conveners = doc.facts.get("conveners") or []
+        said = doc.facts.get("conveners.said")
+        # A visitor who comes to the host chairs before the host's head; a delegation
+        # ("Cùng đi có ...") before a body that is only the story's subject.
+        chair = (self._guest_of_honour(doc, officials)
+                 or (said and self._head_of_convener(doc, officials, conveners))
+                 or self._delegation_head(doc, officials)
+                 or self._head_of_convener(doc, officials, conveners)
+                 or self._head_of_party_convener(doc, officials)
                  or self._visitor(doc, officials)
                  or self._concluder(doc, officials) or self._leader(doc, officials))
         if chair is not None:
@@ -93,9 +112,52 @@ class Convener:
             before = fold(sentence.text[max(0, span.start - sentence.start - 30): span.start - sentence.start]) if sentence else ""
             if self.elected.search(before) and not self.reelected.search(before):
                 elected.add((span.fact, fold(span.label)))
+        # "đề cử đồng chí X, Phó Bí thư Thành ủy, giữ chức Chủ tịch ...": after the titles
+        for span in doc.spans_of("official"):
+            after = fold(doc.text[self._after_titles(doc, span):span.end + 400])
+            post = self.elected_after.match(after)
+            if post:
+                elected |= {(span.fact, fold(t)) for t in officials[span.fact].titles
+                            if after[post.end():].startswith(fold(t))}
         return [(i, t) for i, o in enumerate(officials) for t in o.titles
                 if self.head.match(fold(t)) and not self.not_head.search(fold(t))
                 and (i, fold(t)) not in elected]
+
+    @staticmethod
+    def _after_titles(doc: Doc, span) -> int:
+        """Where the titles printed right after an official's name end."""
+        end = span.end
+        for title in doc.spans_of("title", span.start, span.end + 400):
+            if title.fact == span.fact and title.start - end < 12:
+                end = max(end, title.end)
+            elif title.start > end + 12:
+                break
+        return end
+
+    def _head_of_party_convener(self, doc: Doc, officials: list[Official]) -> Official | None:
+        """The head of the Party or State body that holds the meeting in the lead sentence
+        ("Tỉnh ủy, HĐND, UBND ... tổ chức Họp mặt": "Bí thư Tỉnh ủy"), the first one named;
+        or, in a lead that opens "Tại buổi làm việc với ...", the first official named."""
+        lead = doc.facts.get("lead")
+        if lead is None:
+            return None
+        spans = doc.spans_of("official", lead.start, lead.end)
+        opens = self.led_with.search(lead.text)
+        if opens and spans and opens.start() < spans[0].start - lead.start:
+            return officials[spans[0].fact]
+        verb = self.holds.search(lead.text)
+        titled = [(t.start - lead.start, t.end - lead.start) for t in doc.spans_of("title", lead.start, lead.end)]
+        body = next((b for b in self.body.finditer(lead.text, 0, verb.start() if verb else 0)
+                     if not any(a <= b.start() < z for a, z in titled)), None)
+        if body is None:
+            return None
+        name = fold(body.group(1))
+        for o in officials:
+            for t in o.titles:
+                head = self.head.match(fold(t))
+                if head and not self.not_head.search(fold(t)) and fold(t)[head.end():].startswith(name):
+                    return o
+        return None
 
     def _visitor(self, doc: Doc, officials: list[Official]) -> Official | None:
         """The leader who works with others ("Thủ tướng làm việc với ..."), named by a title
@@ -110,6 +172,39 @@ class Convener:
                     at = folded.find(t)
                     if t and at >= 0 and self.works_with.match(folded[at + len(t):]):
                         return o
+        return None
+
+    def _guest_of_honour(self, doc: Doc, officials: list[Official]) -> Official | None:
+        """The official who visits ("X, Chủ tịch UBTƯ MTTQ Việt Nam đã đến thăm và chúc
+        mừng ...") in the headline or the lead sentence: the verb right after the name and
+        the titles printed with it."""
+        lead = doc.facts.get("lead")
+        for span in doc.spans_of("official"):
+            sentence = doc.sentence_at(span.start)
+            if sentence is None or not (sentence.index == 0 or lead is not None and sentence.index == lead.index):
+                continue
+            if self.visits.match(doc.text[self._after_titles(doc, span):sentence.end]):
+                return officials[span.fact]
+        return None
+
+    def _delegation_head(self, doc: Doc, officials: list[Official]) -> Official | None:
+        """Who leads a visit whose companions are listed ("Cùng đi có ..."): the one named
+        after "cùng đi với", else the first official named outside those lists who heads
+        no association (a leader who comes to it, not its host)."""
+        lists = [s for s in doc.sentences if self.accompany.search(s.text)]
+        if not lists:
+            return None
+        spans = doc.spans_of("official")
+        for span in spans:
+            sentence = doc.sentence_at(span.start)
+            if sentence in lists and self.accompanied.search(sentence.text[: span.start - sentence.start]):
+                return officials[span.fact]
+        listed = {span.fact for span in spans if doc.sentence_at(span.start) in lists}
+        for span in spans:
+            o = officials[span.fact]
+            if span.fact not in listed and not any(
+                    self.head.match(fold(t)) and self.mentions.find(t) for t in o.titles):
+                return o
         return None
 
     def _concluder(self, doc: Doc, officials: list[Official]) -> Official | None:
@@ -128,11 +223,22 @@ class Convener:
             return None
         for span in doc.spans_of("official"):
             sentence = doc.sentence_at(span.start)
-            if sentence and self.meeting.search(sentence.text, span.end - sentence.start) \
-                    and not self.verbs.search(sentence.text):
+            meeting = sentence and self.meeting.search(sentence.text, span.end - sentence.start)
+            # no role verb before the meeting ("X phát biểu tại hội nghị", "Dự có X ..."),
+            # names and titles blanked ("Chủ tịch danh dự" attends nothing)
+            if meeting and not self.verbs.search(_blanked(doc, sentence), 0, meeting.start()):
                 return officials[span.fact]
         return None
 
 
-CONVENER = Component("convener", requires=("officials", "span:official", "conveners", "meeting.kind", "associations"),
+def _blanked(doc: Doc, sentence) -> str:
+    """The sentence with the names and titles in it blanked."""
+    text = list(sentence.text)
+    for kind in ("official", "title"):
+        for span in doc.spans_of(kind, sentence.start, sentence.end):
+            text[span.start - sentence.start: span.end - sentence.start] = "_" * (span.end - span.start)
+    return "".join(text)
+
+
+CONVENER = Component("convener", requires=("officials", "span:official", "span:title", "conveners", "conveners.said", "meeting.kind", "associations"),
                      assigns=("officials", "associations"), factory=Convener)

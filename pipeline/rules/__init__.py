@@ -80,6 +80,8 @@ class Roles(RuleFile):
     concludes: list[str]
     led_kinds: list[str]
     meeting_words: list[str]
+    visits: list[str]
+    accompany: list[str]
 
 
 class Officials(RuleFile):
@@ -100,6 +102,8 @@ class Officials(RuleFile):
     not_head: list[str]
     elected_before: list[str]
     reelected: list[str]
+    convening_bodies: list[str]
+    led_with: list[str]
 
 
 class MemberUnits(RuleFile):
