@@ -14,6 +14,7 @@ meeting's.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 
 from ..nlp import Doc
@@ -37,6 +38,7 @@ class Associations:
         self.guests = re.compile(rf"^\W*(?:{alternation(r.guest_openers)}){E}", re.I)
         self.subject_min_mentions = r.subject_min_mentions
         self.list_min_kinds = r.list_min_kinds
+        self.bare = re.compile(rf"(?<![\w.])Hội(?!\w)(?!\s+(?:[A-ZĐÂĂÊÔƠƯ]|(?:{alternation(r.bare_not_before)}){E}))")
 
     def __call__(self, doc: Doc) -> None:
         found, conveners = self.associations(doc)
@@ -85,15 +87,21 @@ class Associations:
                     where.setdefault(m.kind, set()).add(sentence.index)
                     bodies[(m.kind, m.level)] += 1
         # The association the story is about, named again and again (in more than one
-        # sentence: a list of someone's past posts is not a subject); it convenes the
-        # meeting when no other body is said to.
+        # sentence: a list of someone's past posts is not a subject; a bare "Hội" names
+        # it again); it convenes the meeting when no other body is said to.
+        bare = self._count_bare(doc, mentions, in_title, counted, where)
+        meeting_level = doc.facts.get("meeting.level")
         if counted:
             kind, n = counted.most_common(1)[0]
-            if n >= self.subject_min_mentions and len(where[kind]) > 1:
-                # its body named most often ("Hội NCT phường", not the district's, a guest)
-                level = max((lv for k, lv in bodies if k == kind), key=lambda lv: bodies[(kind, lv)])
+            if (n >= self.subject_min_mentions and (len(where[kind]) > 1 or bare[kind] > 1)
+                    and any(k == kind for k, _ in bodies)):
+                # its body named most often ("Hội NCT phường", not the district's, a guest),
+                # as often: the one at the meeting's level, else one whose level is printed
+                level = max((lv for k, lv in bodies if k == kind),
+                            key=lambda lv: (bodies[(kind, lv)], lv == meeting_level, lv is not None))
                 subject = next(m for m in mentions if m.kind == kind and m.level == level)
-                if not any(m.kind == kind for m in taking_part):
+                if not any(m.kind == kind and (m.level == level or m.level is None or level is None)
+                           for m in taking_part):
                     taking_part.append(subject)
                 if not conveners:
                     conveners.append((2, 0, subject))
@@ -106,7 +114,6 @@ class Associations:
                     taking_part += [m for m in listed if m.kind != COLLECTIVE]
                     break
         taking_part.sort(key=lambda m: m.start)
-        meeting_level = doc.facts.get("meeting.level")
         # At a local meeting, the national body of a kind whose local body takes part is
         # named for context ("Hội CCB tỉnh ... kỷ niệm ngày thành lập Hội CCB Việt Nam").
         if meeting_level and meeting_level != "central":
@@ -115,6 +122,23 @@ class Associations:
         # The body that holds the meeting ("X tổ chức ...") first, then a congress's.
         return (_once_each(taking_part, mentions, meeting_level, doc),
                 [(rank < 2, m) for rank, _, m in sorted(conveners)])
+
+    def _count_bare(self, doc: Doc, mentions: list[Mention], in_title, counted: Counter, where: dict) -> Counter:
+        """Each bare "Hội" outside titles counts for the kind named last before it (and
+        the bare ones are counted by kind)."""
+        bare: Counter = Counter()
+        full = [m for m in mentions if m.kind not in (COLLECTIVE, OTHER)]
+        starts = [m.start for m in full]
+        for word in self.bare.finditer(doc.text):
+            at = bisect_right(starts, word.start()) - 1
+            if at < 0 or in_title(word.start()) or full[at].end > word.start():
+                continue
+            sentence = doc.sentence_at(word.start())
+            if sentence is not None and not self.guests.match(sentence.text):
+                counted[full[at].kind] += 1
+                bare[full[at].kind] += 1
+                where.setdefault(full[at].kind, set()).add(sentence.index)
+        return bare
 
     def _holds(self, sentence: str, start: int, end: int) -> bool:
         """Whether the mention at [start, end) of its sentence holds the meeting ("X tổ

@@ -44,6 +44,9 @@ class Mentions:
         self.short = r.short
         self.not_associations = Matcher([(w, None, [], [], False) for w in r.not_associations])
         self.other = re.compile(rf"(?<!\w){re.escape(r.other_head)}((?:\s+[A-ZĐ]\w*){{1,5}})")
+        # "Hội Bảo trợ người khuyết tật": the lower-case words of the name, up to a stop
+        stops = alternation(r.other_name_stops)
+        self.other_tail = re.compile(rf"(?:\s+(?!(?:{stops})(?!\w))[a-zà-ỹđ]\w*){{0,{r.other_name_words}}}")
         self.body_prefix = re.compile(rf"(?:{alternation(r.body_prefixes)})\s+$", re.I)
         central = alternation(r.central_before)
         self.central_before = re.compile(rf"(?<!\w)(?:{central})\s+$")
@@ -68,7 +71,8 @@ class Mentions:
             start, end = m.start(), m.end()
             if any(a <= start < b for a, b in taken + blocked):
                 continue
-            found.append(self._qualified(text, start, end, OTHER, m.group(0)))
+            end = self.other_tail.match(text, end).end()
+            found.append(self._qualified(text, start, end, OTHER, text[start:end]))
         found.sort(key=lambda m: m.start)
         return [m for m in (self._resolved(m, found) for m in found) if m is not None]
 

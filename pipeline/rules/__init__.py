@@ -197,6 +197,8 @@ class Associations(RuleFile):
     collective: list[str]
     short: dict[str, list[str]]
     other_head: str
+    other_name_words: int
+    other_name_stops: list[str]
     not_associations: list[str]
     body_prefixes: list[str]
     central_before: list[str]
@@ -209,6 +211,7 @@ class Associations(RuleFile):
     guest_openers: list[str]
     subject_min_mentions: int
     list_min_kinds: int
+    bare_not_before: list[str]
 
 
 class Weighted(RuleFile):
