@@ -20,6 +20,7 @@ become ``\\n``. Nothing here reads more than one file at a time.
 from __future__ import annotations
 
 import codecs
+import enum
 import json
 import os
 import re
@@ -92,6 +93,26 @@ class IngestError:
         return f"{where}: {self.message}"
 
 
+class Skip(enum.Enum):
+    """Why something met while walking a folder was not read."""
+
+    UNSUPPORTED = "unsupported"
+    """a file of another type (``.docx``, ``.pdf``, ...)"""
+    LOOP = "loop"
+    """a link to a folder already read (e.g. ``loop/up -> ..``)"""
+    OUTSIDE = "outside"
+    """a link leading out of the input folder"""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or link passed over while walking a folder (not an error: the run says how
+    many in its summary)."""
+
+    path: str
+    why: Skip
+
+
 class _Refused(Exception):
     """Internal: a reason to refuse a file; turned into an ``IngestError`` at the boundary."""
 
@@ -99,20 +120,26 @@ class _Refused(Exception):
 # --------------------------------------------------------------------------- walking
 
 
-def iter_articles(inputs: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[RawArticle | IngestError]:
-    """Yield a ``RawArticle`` or an ``IngestError`` for every article under ``inputs``.
+def iter_articles(inputs: Iterable[str | Path],
+                  exclude: Iterable[str | Path] = ()) -> Iterator[RawArticle | IngestError | Skipped]:
+    """Yield a ``RawArticle`` or an ``IngestError`` for every article under ``inputs``, and a
+    ``Skipped`` for what a folder holds that is not read.
 
     Folders are walked recursively in sorted order, taking only ``.txt``, ``.html``, ``.htm``
-    and ``.jsonl`` files; a file named explicitly with another suffix is an error, as is a
-    path that does not exist. Files in ``exclude`` (the run's own outputs, when they lie
-    inside an input folder) are skipped.
+    and ``.jsonl`` files; each real folder is walked once (by device and inode: a link back
+    up is not a way round forever) and no link is followed out of the input folder. A file
+    named explicitly with another suffix is an error, as is a path that does not exist.
+    Files in ``exclude`` (the run's own outputs, when they lie inside an input folder) are
+    skipped.
     """
     skip = {Path(p).resolve() for p in exclude}
     for item in inputs:
         path = Path(item)
         if path.is_dir():
             for file in _walk(path):
-                if file.resolve() not in skip:
+                if isinstance(file, Skipped):
+                    yield file
+                elif file.resolve() not in skip:
                     yield from _read_file(file)
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
@@ -136,7 +163,8 @@ def count_articles(inputs: Iterable[str | Path], exclude: Iterable[str | Path] =
     total = 0
     for item in inputs:
         path = Path(item)
-        files = (f for f in _walk(path) if f.resolve() not in skip) if path.is_dir() else [path]
+        files = ([f for f in _walk(path) if not isinstance(f, Skipped) and f.resolve() not in skip]
+                 if path.is_dir() else [path])
         for file in files:
             total += _count_lines(file) if file.suffix.lower() in JSONL_SUFFIXES else 1
     return total
@@ -154,19 +182,45 @@ def _count_lines(path: Path) -> int:
         return 1
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Files with a known suffix under ``folder``, depth-first, names sorted at each level."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
+def _walk(root: Path) -> Iterator[Path | Skipped]:
+    """Files with a known suffix under ``root``, depth-first, names sorted at each level,
+    and what was passed over. Links are followed only to what lies inside ``root`` (its
+    real path), and a real folder met again (a link to it) is not walked twice. A stack,
+    not recursion: a deep tree cannot exhaust Python's recursion limit."""
+    top = Path(os.path.realpath(root))
+    walked: set[tuple[int, int]] = set()
+    stack: list[Iterator[os.DirEntry]] = []
+
+    def enter(folder: Path) -> bool:
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in walked:
+                return False
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return True  # unreadable: nothing to walk (and not a loop)
+        walked.add((info.st_dev, info.st_ino))
+        stack.append(iter(entries))
+        return True
+
+    enter(root)
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         path = Path(entry.path)
         try:
-            if entry.is_dir():
-                yield from _walk(path)
-            elif entry.is_file() and path.suffix.lower() in SUFFIXES:
-                yield path
+            if entry.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(top):
+                yield Skipped(str(path), Skip.OUTSIDE)
+            elif entry.is_dir():
+                if not enter(path):
+                    yield Skipped(str(path), Skip.LOOP)
+            elif entry.is_file():
+                if path.suffix.lower() in SUFFIXES:
+                    yield path
+                else:
+                    yield Skipped(str(path), Skip.UNSUPPORTED)
         except OSError:
             continue
 

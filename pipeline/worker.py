@@ -25,9 +25,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
 
+from .engines.budget import OverBudget, limit
 from .ingest import RawArticle
 
 PIPELINE_VERSION = "2"
+
+TIME_BUDGET = 30.0
+"""Seconds one article may take to clean and extract (``--time-budget``); past them it is
+recorded as an error and the run goes on."""
 
 _PACKAGE = Path(__file__).resolve().parent
 RULE_FILES = ("clean.py", "nlp.py", "text.py", "schema.py", "gazetteer/*.py", "rules/*.py",
@@ -85,27 +90,38 @@ def content_hash(raw: RawArticle, fingerprint: str | None = None) -> str:
     return digest.hexdigest()
 
 
-def extract_one(raw: RawArticle) -> Outcome:
-    """Clean and extract one article; an exception becomes ``Failed``."""
+def extract_one(raw: RawArticle, budget: float | None = TIME_BUDGET) -> Outcome:
+    """Clean and extract one article within ``budget`` seconds (None: no limit); an
+    exception, or going over the budget, becomes ``Failed``."""
     from .clean import clean_story
     from .extract import extract
     from .store.rows import article_record, article_rows
 
     try:
-        article = extract(clean_story(raw))
-        return Extracted(article_rows(article), article_record(article))
+        with limit(budget):
+            article = extract(clean_story(raw))
+            return Extracted(article_rows(article), article_record(article))
+    except OverBudget:
+        return Failed(over_budget(budget))
     except Exception as exc:  # one article's failure must not stop the run
         return Failed(f"extraction failed: {type(exc).__name__}: {exc}")
 
 
-def extract_batch(raws: list[RawArticle]) -> list[Outcome]:
-    """``extract_one`` over a batch (the unit sent to a worker)."""
-    return [extract_one(raw) for raw in raws]
+def over_budget(budget: float | None) -> str:
+    return f"took longer than {budget:g} s to extract (the time budget per article, --time-budget)"
 
 
+def extract_batch(raws: list[RawArticle], budget: float | None = TIME_BUDGET) -> list[Outcome]:
+    """``extract_one`` over a batch (the unit sent to a worker). The models are loaded
+    first, so that loading them is not counted in the first article's budget."""
+    preload()
+    return [extract_one(raw, budget) for raw in raws]
+
+
+@lru_cache(maxsize=1)
 def preload() -> None:
-    """Import the extraction chain and load underthesea's models, so that a forked worker
-    inherits them and the first article is not slowed by loading."""
+    """Import the extraction chain and load underthesea's models (once per process), so
+    that a forked worker inherits them and the first article is not slowed by loading."""
     from .extract import extract  # noqa: F401
     from .nlp import analyse
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import ingest
-from pipeline.ingest import IngestError, RawArticle, iter_articles
+from pipeline.ingest import IngestError, RawArticle, Skip, Skipped, iter_articles
 from tests import SHARED
 
 # Written for these tests (not taken from any corpus).
@@ -219,10 +219,13 @@ def test_folder_walk_is_recursive_and_sorted(tmp_path: Path) -> None:
     }
     for name, content in files.items():
         (tmp_path / name).write_text(content, encoding="utf-8")
-    results = list(iter_articles([tmp_path]))
+    everything = list(iter_articles([tmp_path]))
+    results = [r for r in everything if not isinstance(r, Skipped)]
     assert all(isinstance(r, RawArticle) for r in results), [str(r) for r in results]
     assert [r.id for r in results] == ["1", "2", "3", "c1", "c2", "z"]
     assert results[0].path == str(tmp_path / "a" / "1.txt")
+    assert [(r.path, r.why) for r in everything if isinstance(r, Skipped)] == [
+        (str(tmp_path / "anh.jpg"), Skip.UNSUPPORTED), (str(tmp_path / "b" / "ghi-chu.md"), Skip.UNSUPPORTED)]
 
 
 def test_inputs_keep_their_order(tmp_path: Path) -> None:

@@ -400,14 +400,14 @@ def refresh_people(db: Database) -> dict[str, int]:
 
 def refresh(db: Database) -> dict[str, int]:
     """Everything above, in order: provinces, link columns, meetings → provinces, people,
-    views. Idempotent; a re-run on an unchanged database changes nothing."""
-    ensure_provinces(db)
+    views, in one transaction: a reader sees the links before or after, never half (nor
+    an empty ``people``), also when the run is killed during the refresh. Then the
+    analysts' tables. Idempotent; a re-run on an unchanged database changes nothing."""
     with db.atomic():
+        ensure_provinces(db)
         _ensure_link_columns(db)
-    with db.atomic():
         linked = link_meetings(db)
-    counts = refresh_people(db)
-    with db.atomic():
+        counts = refresh_people(db)
         ensure_views(db)
     analyst.refresh(db)
     return dict(counts, meetings_linked=linked)
