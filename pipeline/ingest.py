@@ -26,9 +26,11 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .schema import web_url
 from .text import nfc
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -420,7 +422,7 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle | IngestError]:
             if not raw.strip():
                 continue
             seen_content = True
-            yield _jsonl_record(where, number, raw)
+            yield from _jsonl_record(where, number, raw)
     if not seen_content:
         yield IngestError(where, "empty file")
 
@@ -434,46 +436,93 @@ def _has_surrogates(value: str) -> bool:
     return False
 
 
-def _jsonl_record(where: str, number: int, raw: bytes) -> RawArticle | IngestError:
+def _jsonl_record(where: str, number: int, raw: bytes) -> Iterator[RawArticle | IngestError]:
+    """One JSONL line: its article, or the error refusing it. A ``url`` that is not a web
+    address or a ``published`` that is not a date is refused on its own (an error), and
+    the article is read without it."""
     def error(message: str, id_: str | None = None) -> IngestError:
         return IngestError(where, message, line=number, id=id_)
 
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return error("line is not valid UTF-8")
+        yield error("line is not valid UTF-8")
+        return
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        return error(f"malformed JSON ({exc.msg})")
+        yield error(f"malformed JSON ({exc.msg})")
+        return
     if not isinstance(record, dict):
-        return error(f"malformed record (a JSON {type(record).__name__}, not an object)")
+        yield error(f"malformed record (a JSON {type(record).__name__}, not an object)")
+        return
 
     id_ = record.get("id")
     if not isinstance(id_, str) or not id_.strip():
-        return error("malformed record (missing or empty 'id')")
+        yield error("malformed record (missing or empty 'id')")
+        return
     if _has_surrogates(id_):
-        return error("malformed record ('id' holds an unpaired UTF-16 surrogate)")
+        yield error("malformed record ('id' holds an unpaired UTF-16 surrogate)")
+        return
     id_ = id_.strip()
 
     fields: dict[str, str | None] = {}
     for key in ("text", "html", "url", "published"):
         value = record.get(key)
         if value is not None and not isinstance(value, str):
-            return error(f"malformed record ('{key}' must be a string)", id_)
+            yield error(f"malformed record ('{key}' must be a string)", id_)
+            return
         if value is not None and _has_surrogates(value):
-            return error(f"malformed record ('{key}' holds an unpaired UTF-16 surrogate)", id_)
+            yield error(f"malformed record ('{key}' holds an unpaired UTF-16 surrogate)", id_)
+            return
         fields[key] = normalize_text(value) if value is not None else None
     text, html = fields["text"], fields["html"]
     if not (text and text.strip()) and not (html and html.strip()):
-        return error("malformed record (needs a non-empty 'text' or 'html')", id_)
+        yield error("malformed record (needs a non-empty 'text' or 'html')", id_)
+        return
 
-    return RawArticle(
+    url = (fields["url"] or "").strip() or None
+    if url is not None and web_url(url) is None:
+        yield error(f"'url' {_shown(url)} is not a web address (http or https): "
+                    "the article is read without it", id_)
+    published = (fields["published"] or "").strip() or None
+    if published is not None and published_day(published) is None:
+        yield error(f"'published' {_shown(published)} is not a date (YYYY-MM-DD, DD/MM/YYYY, "
+                    "or an ISO date and time): the article is read without it", id_)
+    yield RawArticle(
         id=id_,
         path=where,
         text=text if text and text.strip() else None,
         html=html if html and html.strip() else None,
-        url=(fields["url"] or "").strip() or None,
-        published=(fields["published"] or "").strip() or None,
+        url=web_url(url),
+        published=published and published_day(published),
         line=number,
     )
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    return repr(value[:limit]) + ("..." if len(value) > limit else "")
+
+
+# The forms of a publication date taken from JSONL: ISO (with a time and offset or not:
+# the date as printed, in the publisher's time zone), day first as Vietnamese writes it
+# (09/01/2025, 9-1-2025, 09.01.2025, with a time or not), and 2025/01/09.
+_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATE_FORMS = (
+    re.compile(rf"(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){_TIME}"),
+    re.compile(rf"(?P<y>\d{{4}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}}){_TIME}"),
+    re.compile(rf"(?P<d>\d{{1,2}})([/.\-])(?P<m>\d{{1,2}})\2(?P<y>\d{{4}}){_TIME}"),
+)
+
+
+def published_day(value: str) -> str | None:
+    """A publication date in one of the common forms, as ``YYYY-MM-DD``; None when it is
+    in no known form or is no real day (``2025-02-30``)."""
+    for pattern in _DATE_FORMS:
+        match = pattern.fullmatch(value.strip())
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
+            except ValueError:
+                return None
+    return None

@@ -27,7 +27,7 @@ from pipeline.ingest import Skip, Skipped, iter_articles
 from pipeline.run import run
 from pipeline.store import Store, lock
 from tests import ROOT
-from tests.dbcompare import assert_same, check_whole_articles, make_corpus, source_texts
+from tests.dbcompare import assert_same, check_whole_articles, make_corpus, source_texts, write_jsonl
 
 GOOD = source_texts()[0]
 
@@ -428,3 +428,30 @@ def test_kill_9_during_the_people_refresh_leaves_the_old_people(tmp_path: Path):
     assert set(links) <= set(rows(db, "select id, person_id from officials order by id"))
     assert cli(str(corpus), "--db", str(db), "--jsonl", str(jsonl)).returncode == 0
     assert rows(db, "select count(*) from officials where person_id is null") == [(0,)]
+
+
+# --------------------------------------------------------------------------- JSONL fields
+
+
+def test_jsonl_dates_and_urls_through_a_run(tmp_path: Path):
+    batch = write_jsonl(tmp_path / "b.jsonl", [
+        {"id": "iso", "text": GOOD, "published": "2025-01-09T08:00:00+07:00"},
+        {"id": "vn", "text": GOOD, "published": "09/01/2025"},
+        {"id": "bad", "text": GOOD, "published": "2025-02-30"},
+        {"id": "js", "text": GOOD, "url": " JaVaScRiPt:alert(1)"},
+    ])
+    db, log = tmp_path / "m.db", io.StringIO()
+    summary = run([batch], db, None, log=log, progress=False)
+    assert (summary.articles, summary.errors) == (4, 2)
+    assert log.getvalue().splitlines() == [
+        f"error: {batch}:3: 'published' '2025-02-30' is not a date (YYYY-MM-DD, DD/MM/YYYY, or an "
+        "ISO date and time): the article is read without it",
+        f"error: {batch}:4: 'url' 'JaVaScRiPt:alert(1)' is not a web address (http or https): "
+        "the article is read without it"]
+    stored = dict(rows(db, "select id, published from articles"))
+    assert stored["iso"] == stored["vn"] == "2025-01-09" and stored["bad"] != "2025-02-30"
+    assert rows(db, "select url from articles where id = 'js'") == [(None,)]
+    # read again: unchanged, and the same two errors (they belong to the input)
+    summary = run([batch], db, None, log=io.StringIO(), progress=False)
+    assert (summary.unchanged, summary.errors) == (4, 2)
+    assert rows(db, "select count(*) from errors") == [(2,)]

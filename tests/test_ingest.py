@@ -1,6 +1,7 @@
 """Tests for pipeline.ingest: decoding, refusals as values, JSONL lines, folder walks."""
 from __future__ import annotations
 
+import json
 import os
 import random
 import unicodedata
@@ -301,3 +302,59 @@ def test_jsonl_line_above_limit_is_its_own_error(tmp_path: Path, monkeypatch) ->
     errors = [r for r in results if isinstance(r, IngestError)]
     assert len(errors) == 1 and errors[0].line == 2 and "above the" in errors[0].message
     assert [r.line for r in results] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("url, stored", [
+    ("javascript:alert(1)", None),
+    (" JaVaScRiPt:alert(1)", None),
+    ("data:text/html,<script>alert(1)</script>", None),
+    ("java\tscript:alert(1)", None),
+    ("/tin-tuc/a.html", None),
+    ("  HTTPS://baodongkhoi.vn/a.html ", "https://baodongkhoi.vn/a.html"),
+    ("http://baodongkhoi.vn/a.html", "http://baodongkhoi.vn/a.html"),
+])
+def test_jsonl_url_must_be_a_web_address(tmp_path: Path, url, stored) -> None:
+    path = tmp_path / "urls.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Bài.", "url": url}) + "\n", encoding="utf-8")
+    *notes, article = list(iter_articles([path]))
+    assert isinstance(article, RawArticle) and article.url == stored
+    if stored is None:  # refused on its own: the article is read without it
+        assert [str(n) for n in notes] == [
+            f"{path}:1: 'url' {url.strip()!r} is not a web address (http or https): "
+            "the article is read without it"]
+    else:
+        assert notes == []
+
+
+@pytest.mark.parametrize("published, stored", [
+    ("2025-01-09", "2025-01-09"),
+    ("2025-01-09T08:00:00+07:00", "2025-01-09"),  # the date as printed, not in UTC
+    ("2025-01-09 08:00", "2025-01-09"),
+    ("09/01/2025", "2025-01-09"),  # day first, as Vietnamese writes it
+    ("9-1-2025", "2025-01-09"),
+    ("09.01.2025", "2025-01-09"),
+    ("2025/01/09", "2025-01-09"),
+    ("2025-02-30", None),
+    ("30/02/2025", None),
+    ("01/13/2025", None),
+    ("hôm qua", None),
+])
+def test_jsonl_published_in_common_forms(tmp_path: Path, published, stored) -> None:
+    path = tmp_path / "dates.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Bài.", "published": published},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    *notes, article = list(iter_articles([path]))
+    assert isinstance(article, RawArticle) and article.published == stored
+    if stored is None:
+        assert [str(n) for n in notes] == [
+            f"{path}:1: 'published' {published!r} is not a date (YYYY-MM-DD, DD/MM/YYYY, "
+            "or an ISO date and time): the article is read without it"]
+    else:
+        assert notes == []
+
+
+def test_an_article_record_keeps_only_a_web_url() -> None:
+    from pipeline.schema import Article
+
+    assert Article(id="a", url="javascript:alert(1)").url is None
+    assert Article(id="a", url=" HTTPS://x.vn/a").url == "https://x.vn/a"

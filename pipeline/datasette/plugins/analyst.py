@@ -6,7 +6,8 @@ database file is called.
 - ``prepare_connection``: the ``vi`` collation (Vietnamese alphabetical order) and
   ``vi_fold(text)`` (no accents: "tran thanh lam" = "Trần Thanh Lâm") on every connection;
 - ``render_cell``: Vietnamese labels of stored codes (``chair`` → chủ trì), links from
-  every fact to its evidence, from ``person_id`` to the person's page;
+  every fact to its evidence, from ``person_id`` to the person's page; a ``url`` cell is a
+  link only when it is an http(s) address (``schema.web_url``), text otherwise;
 - pages: ``/<db>/-/article/<id>`` (evidence: the cleaned text with the spans the
   extraction found highlighted by kind, from the ``spans`` table; autoescaped, a ``<script>`` in an article is shown as text),
   ``/<db>/-/map`` (choropleth, offline), ``/<db>/-/charts``, ``/-/analyst.css``;
@@ -25,6 +26,7 @@ from markupsafe import Markup
 from pipeline.datasette import STATIC_MOUNT, charts, maps, search, site
 from pipeline.datasette.evidence import KINDS, highlights, nest
 from pipeline.datasette.vietnamese import collate, search_fold
+from pipeline.schema import web_url
 from pipeline.store.tables import FACT_TABLES as _FACT_TABLES
 
 # Datasette 0.65's error handler prints the traceback with ``rich`` when that is installed
@@ -93,6 +95,12 @@ def render_cell(row, value, column, table, database, datasette):
     label = site.label(table, column, value)
     if label is not None:
         return Markup('<span class="vi-label" title="{}">{}</span>').format(value, label)
+    if column == "url" and isinstance(value, str):
+        # the one rule for links to sources (schema.web_url), not Datasette's own guess
+        shown = web_url(value)
+        if shown is None:
+            return Markup('<span class="not-a-link" title="không phải địa chỉ web">{}</span>').format(value)
+        return Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(shown, value)
     if column == "article_id" and table in ARTICLE_LINK_TABLES:
         raw = _raw(value)
         shown = value.get("label") if isinstance(value, dict) else None
@@ -220,6 +228,9 @@ async def article_page(datasette, request):
         "facts": facts,
         "people": people,
         "row_url": datasette.urls.table(database, "articles") + "/" + tilde_encode(article_id),
+        # linked only when it is a web address (a database written before this rule, or by
+        # hand, may hold a javascript: one)
+        "source_url": web_url(article["url"]),
         "table_url": lambda table: datasette.urls.table(database, table),
         "person_url": lambda pid: person_url(datasette, database, pid),
         "tilde_encode": tilde_encode,
