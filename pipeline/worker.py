@@ -40,6 +40,10 @@ RULE_FILES = ("clean.py", "nlp.py", "text.py", "schema.py", "gazetteer/*.py", "r
 """What decides an article's rows, relative to the package (hashed by ``rules_fingerprint``)."""
 
 
+NO_STORY = ("no story text found (the page holds no text to read: only scripts, or markup "
+            "nested too deeply to parse)")
+
+
 @dataclass(frozen=True)
 class Extracted:
     """An article's rows per table (``store.article_rows``) and its JSON record."""
@@ -99,7 +103,10 @@ def extract_one(raw: RawArticle, budget: float | None = TIME_BUDGET) -> Outcome:
 
     try:
         with limit(budget):
-            article = extract(clean_story(raw))
+            story = clean_story(raw)
+            if not story.text.strip():  # an HTML page of scripts only, or nested too deep
+                return Failed(NO_STORY)
+            article = extract(story)
             return Extracted(article_rows(article), article_record(article))
     except OverBudget:
         return Failed(over_budget(budget))

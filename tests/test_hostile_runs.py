@@ -455,3 +455,26 @@ def test_jsonl_dates_and_urls_through_a_run(tmp_path: Path):
     summary = run([batch], db, None, log=io.StringIO(), progress=False)
     assert (summary.unchanged, summary.errors) == (4, 2)
     assert rows(db, "select count(*) from errors") == [(2,)]
+
+
+# --------------------------------------------------------------------------- pages without a story
+
+
+@pytest.mark.parametrize("html", [
+    "<html><head><title>Tin</title><script>var a = 1;</script></head>"
+    "<body><script>document.write('x')</script></body></html>",
+    "<html><body>" + "<div>" * 300 + "<p>Chiều 8/1/2025, Bí thư Tỉnh ủy Nguyễn Văn Tám làm việc "
+    "với các hội quần chúng.</p>" + "</div>" * 300 + "</body></html>",
+], ids=["only-scripts", "nested-300"])
+def test_a_page_without_story_text_is_an_error(tmp_path: Path, html):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "page.html").write_text(html, encoding="utf-8")
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    db, log = tmp_path / "m.db", io.StringIO()
+    summary = run([folder], db, None, log=log, progress=False)
+    assert (summary.articles, summary.errors) == (1, 1)
+    assert log.getvalue().strip() == (f"error: {folder / 'page.html'}: no story text found (the page "
+                                      "holds no text to read: only scripts, or markup nested too "
+                                      "deeply to parse)")
+    assert rows(db, "select id from articles") == [("good",)]
