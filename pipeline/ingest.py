@@ -12,7 +12,9 @@ Decoding of ``.txt``/``.html`` files, in order:
 3. for HTML, the ``<meta charset>`` / ``http-equiv`` declaration;
 4. UTF-16 without BOM, recognised by NUL bytes on one parity of the positions only;
 5. charset-normalizer's guess, with a nudge towards Windows-1258 when that decodes the bytes
-   into clearly more Vietnamese letters (short texts are otherwise easy to mistake).
+   into clearly more Vietnamese letters (short texts are otherwise easy to mistake); a
+   guess that does not read as Vietnamese and has a rival as good that reads differently
+   is refused ("cannot tell the text's encoding") rather than stored as mojibake.
 
 Windows-1258 writes tones as combining marks, so every text is NFC-normalised; line ends
 become ``\\n``. Nothing here reads more than one file at a time.
@@ -48,6 +50,12 @@ _META_SNIFF_BYTES = 4096
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
 )
+
+# A legacy decoding that is not Vietnamese must lead every candidate that reads
+# differently by this much coherence (charset-normalizer's language fit, 0 to 1), at the
+# same mess ratio.
+_MIN_LEAD = 0.1
+_SAME_CHAOS = 0.01
 
 # Letters of the Vietnamese alphabet (all tones), used to judge a legacy decoding.
 _VIET_BASES = "aăâeêioôơuưy"
@@ -364,11 +372,14 @@ def _detect(data: bytes) -> tuple[str | None, str | None]:
 
     Short Vietnamese texts in Windows-1258 are sometimes guessed as a CJK or another Latin
     code page; Windows-1258 wins when nearly all its non-ASCII letters are Vietnamese ones and
-    the guess's are clearly not.
+    the guess's are clearly not. A guess that does not read as Vietnamese is kept only when
+    it is sure: no other candidate that reads differently fits (nearly) as well. Otherwise
+    the file is refused rather than stored as mojibake (Latin-1 French read as cp1257).
     """
     from charset_normalizer import from_bytes  # imported here: only legacy files need it
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     name = best.encoding if best is not None else None
     text = str(best) if best is not None else None
     if name == "cp1258":
@@ -379,6 +390,12 @@ def _detect(data: bytes) -> tuple[str | None, str | None]:
         fit = _viet_fit(cp1258)
         if fit >= 0.95 and (text is None or fit > _viet_fit(text) + 0.05):
             return "cp1258", cp1258
+    if best is not None and _viet_fit(text) < 0.95:
+        rivals = [m.encoding for m in results if m.chaos <= best.chaos + _SAME_CHAOS
+                  and m.coherence > best.coherence - _MIN_LEAD and str(m) != text]
+        if rivals:
+            raise _Refused(f"cannot tell the text's encoding (as likely {name} as {rivals[0]}; "
+                           "neither reads as Vietnamese): save the file as UTF-8")
     return name, text
 
 

@@ -358,3 +358,27 @@ def test_an_article_record_keeps_only_a_web_url() -> None:
 
     assert Article(id="a", url="javascript:alert(1)").url is None
     assert Article(id="a", url=" HTTPS://x.vn/a").url == "https://x.vn/a"
+
+
+@pytest.mark.parametrize("text", [
+    "Élève, déjà, où, été, garçon, naïve.",
+    "Français: leçon de maïs.",
+    "Le garçon naïf a reçu un cadeau de Noël.",
+])
+def test_a_doubtful_legacy_decoding_is_refused_not_stored_as_mojibake(tmp_path: Path, text) -> None:
+    from charset_normalizer import from_bytes
+
+    data = text.encode("latin-1")
+    assert str(from_bytes(data).best()) != text  # the guess alone is mojibake (cp1250, cp1257)
+    path = tmp_path / "francais.txt"
+    path.write_bytes(data)
+    error = read_one(path)
+    assert isinstance(error, IngestError), error
+    assert error.message.startswith("cannot tell the text's encoding (as likely ")
+    assert error.message.endswith("neither reads as Vietnamese): save the file as UTF-8")
+
+
+def test_the_same_text_in_utf8_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "francais.txt"
+    path.write_text("Le comité s'est réuni à Genève.", encoding="utf-8")
+    assert read_one(path).text == "Le comité s'est réuni à Genève."
