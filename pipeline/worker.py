@@ -101,6 +101,8 @@ def extract_one(raw: RawArticle, budget: float | None = TIME_BUDGET) -> Outcome:
     from .extract import extract
     from .store.rows import article_record, article_rows
 
+    global _stuck_at
+    _stuck_at = time.monotonic() + STUCK_AFTER * budget if budget else None
     try:
         with limit(budget):
             story = clean_story(raw)
@@ -112,6 +114,8 @@ def extract_one(raw: RawArticle, budget: float | None = TIME_BUDGET) -> Outcome:
         return Failed(over_budget(budget))
     except Exception as exc:  # one article's failure must not stop the run
         return Failed(f"extraction failed: {type(exc).__name__}: {exc}")
+    finally:
+        _stuck_at = None
 
 
 def over_budget(budget: float | None) -> str:
@@ -136,16 +140,27 @@ def preload() -> None:
         _ = sentence.tagged
 
 
+STUCK_AFTER = 2
+"""Budgets after which a local worker still in one article is stuck where no signal
+reaches (native code that never returns to the interpreter): it exits, and the engine
+records the article as an error (``engines.local``)."""
+
+_stuck_at: float | None = None
+"""When the article in hand counts as stuck (``time.monotonic``), None between articles."""
+
+
 def init_local_worker(parent_pid: int) -> None:
     """Initializer of a local worker process: models loaded, and exit when the parent is
-    gone (after a ``kill -9`` of the run nothing is left behind)."""
+    gone (after a ``kill -9`` of the run nothing is left behind) or when the article in
+    hand is stuck past ``STUCK_AFTER`` budgets."""
     preload()
 
     def watch() -> None:
         while True:
-            time.sleep(0.5)
-            if os.getppid() != parent_pid:
+            time.sleep(0.2)
+            stuck_at = _stuck_at
+            if os.getppid() != parent_pid or (stuck_at is not None and time.monotonic() > stuck_at):
                 os._exit(1)
 
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="worker-watch", daemon=True).start()
 

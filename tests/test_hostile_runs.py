@@ -478,3 +478,32 @@ def test_a_page_without_story_text_is_an_error(tmp_path: Path, html):
                                       "holds no text to read: only scripts, or markup nested too "
                                       "deeply to parse)")
     assert rows(db, "select id from articles") == [("good",)]
+
+
+def test_a_worker_stuck_where_no_signal_reaches_is_stopped(tmp_path: Path, monkeypatch):
+    """Code the budget's signal never reaches (as native code that does not return to the
+    interpreter; here SIGALRM is ignored, then a busy loop) is stopped by the worker's watch
+    at twice the budget: one error line, the other articles stored."""
+    if not hasattr(os, "fork"):
+        pytest.skip("needs fork to carry the patched function into the workers")
+    import pipeline.clean
+
+    real = pipeline.clean.clean_story
+
+    def clean_story(raw):
+        if raw.id == "stuck":
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)
+            while True:
+                pass
+        return real(raw)
+
+    monkeypatch.setattr(pipeline.clean, "clean_story", clean_story)
+    folder = make_corpus(tmp_path / "c", 12)
+    shutil.copy(folder / "a00002.txt", folder / "stuck.txt")
+    db, log = tmp_path / "m.db", io.StringIO()
+    started = time.monotonic()
+    summary = run([folder], db, None, log=log, jobs=2, progress=False, budget=0.5)
+    assert time.monotonic() - started < 60
+    assert (summary.articles, summary.errors) == (12, 1)
+    assert f"{folder / 'stuck.txt'}: extraction failed: the worker process died" in log.getvalue()
+    assert "stuck past twice the time budget" in log.getvalue()

@@ -12,8 +12,9 @@
 
 ``OverBudget`` is a ``BaseException``, so that library code's ``except Exception`` (e.g.
 trafilatura's fallbacks) cannot swallow it and carry on. Native code that never returns to
-the interpreter is not interrupted; none of the extraction's native steps (lxml, the CRF
-taggers) costs more than linear time.
+the interpreter is not interrupted here (none of the extraction's native steps, lxml and
+the CRF taggers, costs more than linear time); a local worker process stuck so is ended
+by its watch thread at twice the budget (``worker.STUCK_AFTER``).
 """
 from __future__ import annotations
 

@@ -11,7 +11,9 @@
     that kills a worker again is recorded as an error.
 
 The time budget runs in the process that extracts (``worker.extract_one``): a worker over
-it answers ``Failed`` for that article and goes on with the next.
+it answers ``Failed`` for that article and goes on with the next. A worker stuck in native
+code that no signal interrupts exits at twice the budget (``worker.STUCK_AFTER``): it is
+then a worker that died, as above.
 """
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ from .. import worker
 from ..ingest import RawArticle
 from ..worker import Failed, Outcome
 
-DIED = "extraction failed: the worker process died (a crash, or out of memory) on this article"
+DIED = ("extraction failed: the worker process died on this article (a crash, out of memory, "
+        "or stuck past twice the time budget where no signal reaches)")
 
 
 class InlineEngine:
