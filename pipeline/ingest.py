@@ -148,7 +148,8 @@ def iter_articles(inputs: Iterable[str | Path],
         if path.is_dir():
             for file in _walk(path):
                 if isinstance(file, Skipped):
-                    yield file
+                    if Path(file.path).resolve() not in skip:
+                        yield file
                 elif file.resolve() not in skip:
                     yield from _read_file(file)
         elif path.is_file():

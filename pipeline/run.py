@@ -186,7 +186,7 @@ def run(inputs: Iterable[str | Path], db_path: str | Path | None, jsonl_path: st
     """
     inputs = list(inputs)
     summary, started = Summary(), time.perf_counter()
-    exclude = [p for p in (db_path, jsonl_path) if p]
+    exclude = _outputs(db_path, jsonl_path)
     with ExitStack() as stack:
         if db_path is None:
             db_path = Path(stack.enter_context(TemporaryDirectory(prefix="pipeline_"))) / "run.db"
@@ -219,6 +219,20 @@ def run(inputs: Iterable[str | Path], db_path: str | Path | None, jsonl_path: st
             export_jsonl(store, jsonl_path)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _outputs(db: str | Path | None, jsonl: str | Path | None) -> list[Path]:
+    """The files a run writes, with SQLite's and the lock's beside the database: never
+    read as inputs, nor reported as skipped, when they lie in an input folder."""
+    files = []
+    if db:
+        db = Path(db)
+        files += [db, *(db.with_name(db.name + end) for end in ("-wal", "-shm", "-journal"))]
+        files.append(lock.lock_path(db))
+    if jsonl:
+        jsonl = Path(jsonl)
+        files += [jsonl, jsonl.with_name(jsonl.name + ".partial")]
+    return files
 
 
 def export_jsonl(store: Store, path: str | Path) -> int:

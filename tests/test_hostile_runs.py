@@ -507,3 +507,12 @@ def test_a_worker_stuck_where_no_signal_reaches_is_stopped(tmp_path: Path, monke
     assert (summary.articles, summary.errors) == (12, 1)
     assert f"{folder / 'stuck.txt'}: extraction failed: the worker process died" in log.getvalue()
     assert "stuck past twice the time budget" in log.getvalue()
+
+
+def test_outputs_inside_the_input_folder_are_neither_read_nor_reported(tmp_path: Path):
+    folder = make_corpus(tmp_path / "c", 2)
+    for _ in range(2):
+        proc = cli(str(folder), "--db", str(folder / "m.db"), "--jsonl", str(folder / "f.jsonl"))
+        assert proc.returncode == 0, proc.stderr
+        assert "skipped" not in proc.stderr
+    assert proc.stderr.strip().startswith("extracted 0 articles, 2 unchanged, 0 errors")
