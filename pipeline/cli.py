@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from .worker import TIME_BUDGET
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -33,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--scheduler", metavar="ADDRESS",
                     help="the dask cluster's scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask; "
                          "without it, a cluster is started on this machine)")
+    ex.add_argument("--time-budget", type=float, default=TIME_BUDGET, metavar="SECONDS",
+                    help="seconds one article may take to extract; one that takes longer is "
+                         "recorded as an error and the run goes on (default: %(default)g; 0: no limit)")
     ex.add_argument("--no-progress", action="store_true", help="do not show progress")
 
     ev = sub.add_parser("evaluate", help="measure accuracy against hand-checked answers",
@@ -63,13 +68,21 @@ def main(argv: list[str] | None = None) -> int:
         rest += ["--json"] if args.json else []
         rest += ["--explain"] if args.explain else []
         return evaluate.main(rest)
-    from .run import run
+    from .run import RunError, run
 
     if args.jobs is not None and args.jobs < 1:
         parser.error("-j must be at least 1")
     if args.scheduler and args.engine != "dask":
         parser.error("--scheduler needs --engine dask")
-    summary = run(args.inputs, args.db, args.jsonl, jobs=args.jobs, prune=args.prune,
-                  engine=args.engine, scheduler=args.scheduler, progress=not args.no_progress)
+    if args.time_budget < 0:
+        parser.error("--time-budget must be 0 (no limit) or more")
+    try:
+        summary = run(args.inputs, args.db, args.jsonl, jobs=args.jobs, prune=args.prune,
+                      engine=args.engine, scheduler=args.scheduler, progress=not args.no_progress,
+                      budget=args.time_budget or None)
+    except RunError as stopped:
+        print(f"error: {stopped}", file=sys.stderr)
+        return 1
     print(summary.line(), file=sys.stderr)
-    return 1 if summary.errors else 0
+    # nothing found to read (e.g. only .docx files) is not a success
+    return 1 if summary.errors or not summary.found else 0

@@ -12,7 +12,9 @@ Decoding of ``.txt``/``.html`` files, in order:
 3. for HTML, the ``<meta charset>`` / ``http-equiv`` declaration;
 4. UTF-16 without BOM, recognised by NUL bytes on one parity of the positions only;
 5. charset-normalizer's guess, with a nudge towards Windows-1258 when that decodes the bytes
-   into clearly more Vietnamese letters (short texts are otherwise easy to mistake).
+   into clearly more Vietnamese letters (short texts are otherwise easy to mistake); a
+   guess that does not read as Vietnamese and has a rival as good that reads differently
+   is refused ("cannot tell the text's encoding") rather than stored as mojibake.
 
 Windows-1258 writes tones as combining marks, so every text is NFC-normalised; line ends
 become ``\\n``. Nothing here reads more than one file at a time.
@@ -20,14 +22,17 @@ become ``\\n``. Nothing here reads more than one file at a time.
 from __future__ import annotations
 
 import codecs
+import enum
 import json
 import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .schema import web_url
 from .text import nfc
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -45,6 +50,12 @@ _META_SNIFF_BYTES = 4096
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
 )
+
+# A legacy decoding that is not Vietnamese must lead every candidate that reads
+# differently by this much coherence (charset-normalizer's language fit, 0 to 1), at the
+# same mess ratio.
+_MIN_LEAD = 0.1
+_SAME_CHAOS = 0.01
 
 # Letters of the Vietnamese alphabet (all tones), used to judge a legacy decoding.
 _VIET_BASES = "aăâeêioôơuưy"
@@ -92,6 +103,26 @@ class IngestError:
         return f"{where}: {self.message}"
 
 
+class Skip(enum.Enum):
+    """Why something met while walking a folder was not read."""
+
+    UNSUPPORTED = "unsupported"
+    """a file of another type (``.docx``, ``.pdf``, ...)"""
+    LOOP = "loop"
+    """a link to a folder already read (e.g. ``loop/up -> ..``)"""
+    OUTSIDE = "outside"
+    """a link leading out of the input folder"""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or link passed over while walking a folder (not an error: the run says how
+    many in its summary)."""
+
+    path: str
+    why: Skip
+
+
 class _Refused(Exception):
     """Internal: a reason to refuse a file; turned into an ``IngestError`` at the boundary."""
 
@@ -99,20 +130,27 @@ class _Refused(Exception):
 # --------------------------------------------------------------------------- walking
 
 
-def iter_articles(inputs: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[RawArticle | IngestError]:
-    """Yield a ``RawArticle`` or an ``IngestError`` for every article under ``inputs``.
+def iter_articles(inputs: Iterable[str | Path],
+                  exclude: Iterable[str | Path] = ()) -> Iterator[RawArticle | IngestError | Skipped]:
+    """Yield a ``RawArticle`` or an ``IngestError`` for every article under ``inputs``, and a
+    ``Skipped`` for what a folder holds that is not read.
 
     Folders are walked recursively in sorted order, taking only ``.txt``, ``.html``, ``.htm``
-    and ``.jsonl`` files; a file named explicitly with another suffix is an error, as is a
-    path that does not exist. Files in ``exclude`` (the run's own outputs, when they lie
-    inside an input folder) are skipped.
+    and ``.jsonl`` files; each real folder is walked once (by device and inode: a link back
+    up is not a way round forever) and no link is followed out of the input folder. A file
+    named explicitly with another suffix is an error, as is a path that does not exist.
+    Files in ``exclude`` (the run's own outputs, when they lie inside an input folder) are
+    skipped.
     """
     skip = {Path(p).resolve() for p in exclude}
     for item in inputs:
         path = Path(item)
         if path.is_dir():
             for file in _walk(path):
-                if file.resolve() not in skip:
+                if isinstance(file, Skipped):
+                    if Path(file.path).resolve() not in skip:
+                        yield file
+                elif file.resolve() not in skip:
                     yield from _read_file(file)
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
@@ -136,7 +174,8 @@ def count_articles(inputs: Iterable[str | Path], exclude: Iterable[str | Path] =
     total = 0
     for item in inputs:
         path = Path(item)
-        files = (f for f in _walk(path) if f.resolve() not in skip) if path.is_dir() else [path]
+        files = ([f for f in _walk(path) if not isinstance(f, Skipped) and f.resolve() not in skip]
+                 if path.is_dir() else [path])
         for file in files:
             total += _count_lines(file) if file.suffix.lower() in JSONL_SUFFIXES else 1
     return total
@@ -154,19 +193,45 @@ def _count_lines(path: Path) -> int:
         return 1
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Files with a known suffix under ``folder``, depth-first, names sorted at each level."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
+def _walk(root: Path) -> Iterator[Path | Skipped]:
+    """Files with a known suffix under ``root``, depth-first, names sorted at each level,
+    and what was passed over. Links are followed only to what lies inside ``root`` (its
+    real path), and a real folder met again (a link to it) is not walked twice. A stack,
+    not recursion: a deep tree cannot exhaust Python's recursion limit."""
+    top = Path(os.path.realpath(root))
+    walked: set[tuple[int, int]] = set()
+    stack: list[Iterator[os.DirEntry]] = []
+
+    def enter(folder: Path) -> bool:
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in walked:
+                return False
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return True  # unreadable: nothing to walk (and not a loop)
+        walked.add((info.st_dev, info.st_ino))
+        stack.append(iter(entries))
+        return True
+
+    enter(root)
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         path = Path(entry.path)
         try:
-            if entry.is_dir():
-                yield from _walk(path)
-            elif entry.is_file() and path.suffix.lower() in SUFFIXES:
-                yield path
+            if entry.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(top):
+                yield Skipped(str(path), Skip.OUTSIDE)
+            elif entry.is_dir():
+                if not enter(path):
+                    yield Skipped(str(path), Skip.LOOP)
+            elif entry.is_file():
+                if path.suffix.lower() in SUFFIXES:
+                    yield path
+                else:
+                    yield Skipped(str(path), Skip.UNSUPPORTED)
         except OSError:
             continue
 
@@ -308,11 +373,14 @@ def _detect(data: bytes) -> tuple[str | None, str | None]:
 
     Short Vietnamese texts in Windows-1258 are sometimes guessed as a CJK or another Latin
     code page; Windows-1258 wins when nearly all its non-ASCII letters are Vietnamese ones and
-    the guess's are clearly not.
+    the guess's are clearly not. A guess that does not read as Vietnamese is kept only when
+    it is sure: no other candidate that reads differently fits (nearly) as well. Otherwise
+    the file is refused rather than stored as mojibake (Latin-1 French read as cp1257).
     """
     from charset_normalizer import from_bytes  # imported here: only legacy files need it
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     name = best.encoding if best is not None else None
     text = str(best) if best is not None else None
     if name == "cp1258":
@@ -323,6 +391,12 @@ def _detect(data: bytes) -> tuple[str | None, str | None]:
         fit = _viet_fit(cp1258)
         if fit >= 0.95 and (text is None or fit > _viet_fit(text) + 0.05):
             return "cp1258", cp1258
+    if best is not None and _viet_fit(text) < 0.95:
+        rivals = [m.encoding for m in results if m.chaos <= best.chaos + _SAME_CHAOS
+                  and m.coherence > best.coherence - _MIN_LEAD and str(m) != text]
+        if rivals:
+            raise _Refused(f"cannot tell the text's encoding (as likely {name} as {rivals[0]}; "
+                           "neither reads as Vietnamese): save the file as UTF-8")
     return name, text
 
 
@@ -366,7 +440,7 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle | IngestError]:
             if not raw.strip():
                 continue
             seen_content = True
-            yield _jsonl_record(where, number, raw)
+            yield from _jsonl_record(where, number, raw)
     if not seen_content:
         yield IngestError(where, "empty file")
 
@@ -380,46 +454,93 @@ def _has_surrogates(value: str) -> bool:
     return False
 
 
-def _jsonl_record(where: str, number: int, raw: bytes) -> RawArticle | IngestError:
+def _jsonl_record(where: str, number: int, raw: bytes) -> Iterator[RawArticle | IngestError]:
+    """One JSONL line: its article, or the error refusing it. A ``url`` that is not a web
+    address or a ``published`` that is not a date is refused on its own (an error), and
+    the article is read without it."""
     def error(message: str, id_: str | None = None) -> IngestError:
         return IngestError(where, message, line=number, id=id_)
 
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return error("line is not valid UTF-8")
+        yield error("line is not valid UTF-8")
+        return
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        return error(f"malformed JSON ({exc.msg})")
+        yield error(f"malformed JSON ({exc.msg})")
+        return
     if not isinstance(record, dict):
-        return error(f"malformed record (a JSON {type(record).__name__}, not an object)")
+        yield error(f"malformed record (a JSON {type(record).__name__}, not an object)")
+        return
 
     id_ = record.get("id")
     if not isinstance(id_, str) or not id_.strip():
-        return error("malformed record (missing or empty 'id')")
+        yield error("malformed record (missing or empty 'id')")
+        return
     if _has_surrogates(id_):
-        return error("malformed record ('id' holds an unpaired UTF-16 surrogate)")
+        yield error("malformed record ('id' holds an unpaired UTF-16 surrogate)")
+        return
     id_ = id_.strip()
 
     fields: dict[str, str | None] = {}
     for key in ("text", "html", "url", "published"):
         value = record.get(key)
         if value is not None and not isinstance(value, str):
-            return error(f"malformed record ('{key}' must be a string)", id_)
+            yield error(f"malformed record ('{key}' must be a string)", id_)
+            return
         if value is not None and _has_surrogates(value):
-            return error(f"malformed record ('{key}' holds an unpaired UTF-16 surrogate)", id_)
+            yield error(f"malformed record ('{key}' holds an unpaired UTF-16 surrogate)", id_)
+            return
         fields[key] = normalize_text(value) if value is not None else None
     text, html = fields["text"], fields["html"]
     if not (text and text.strip()) and not (html and html.strip()):
-        return error("malformed record (needs a non-empty 'text' or 'html')", id_)
+        yield error("malformed record (needs a non-empty 'text' or 'html')", id_)
+        return
 
-    return RawArticle(
+    url = (fields["url"] or "").strip() or None
+    if url is not None and web_url(url) is None:
+        yield error(f"'url' {_shown(url)} is not a web address (http or https): "
+                    "the article is read without it", id_)
+    published = (fields["published"] or "").strip() or None
+    if published is not None and published_day(published) is None:
+        yield error(f"'published' {_shown(published)} is not a date (YYYY-MM-DD, DD/MM/YYYY, "
+                    "or an ISO date and time): the article is read without it", id_)
+    yield RawArticle(
         id=id_,
         path=where,
         text=text if text and text.strip() else None,
         html=html if html and html.strip() else None,
-        url=(fields["url"] or "").strip() or None,
-        published=(fields["published"] or "").strip() or None,
+        url=web_url(url),
+        published=published and published_day(published),
         line=number,
     )
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    return repr(value[:limit]) + ("..." if len(value) > limit else "")
+
+
+# The forms of a publication date taken from JSONL: ISO (with a time and offset or not:
+# the date as printed, in the publisher's time zone), day first as Vietnamese writes it
+# (09/01/2025, 9-1-2025, 09.01.2025, with a time or not), and 2025/01/09.
+_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATE_FORMS = (
+    re.compile(rf"(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){_TIME}"),
+    re.compile(rf"(?P<y>\d{{4}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}}){_TIME}"),
+    re.compile(rf"(?P<d>\d{{1,2}})([/.\-])(?P<m>\d{{1,2}})\2(?P<y>\d{{4}}){_TIME}"),
+)
+
+
+def published_day(value: str) -> str | None:
+    """A publication date in one of the common forms, as ``YYYY-MM-DD``; None when it is
+    in no known form or is no real day (``2025-02-30``)."""
+    for pattern in _DATE_FORMS:
+        match = pattern.fullmatch(value.strip())
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
+            except ValueError:
+                return None
+    return None

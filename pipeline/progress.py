@@ -53,7 +53,7 @@ class Progress:
         left = ""
         if self.total and rate > 0 and self.total > self.done:
             left = f", {_duration((self.total - self.done) / rate)} left"
-        return f"... {self.done}{of} articles, {rate:.1f}/s{left}, {self.errors} errors"
+        return f"... {self.done}{of} articles, {rate:.1f}/s{left}, {plural(self.errors, 'error')}"
 
     def message(self, text: str) -> None:
         if self.bar is not None:
@@ -71,6 +71,11 @@ class Progress:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def plural(count: int, word: str) -> str:
+    """``1 error``, ``2 errors``, ``0 errors``: the one rule for counts shown to users."""
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def _is_tty(stream: TextIO) -> bool:

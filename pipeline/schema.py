@@ -5,10 +5,12 @@ extra fields (evidence, offsets, normalised forms) which the scorer ignores.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal, Optional
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Level = Literal["central", "province", "district", "commune"]
 Role = Literal["chair", "attendee", "speaker", "mentioned"]
@@ -16,6 +18,29 @@ ROLE_ORDER = {"chair": 0, "attendee": 1, "speaker": 2, "mentioned": 3}
 """GOLD.md's precedence: one role per person, the first that applies in this order."""
 CountKind = Literal["total", "new", "dissolved", "merged", "other"]
 TimeOfDay = Literal["sáng", "chiều", "tối"]
+
+
+WEB_SCHEMES = ("http", "https")
+
+
+def web_url(value: Optional[str]) -> Optional[str]:
+    """``value`` as a web address (http or https, with a host; the scheme in lower case,
+    spaces around it dropped), or None for anything else: ``javascript:``, ``data:``, a
+    relative path, a value with spaces or control characters inside. The one rule for
+    what the database stores and the pages link as an article's URL."""
+    if not value:
+        return None
+    value = value.strip()
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value):
+        return None
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return None
+    if parts.scheme not in WEB_SCHEMES or not host:
+        return None
+    return parts.scheme + value[len(parts.scheme):]
 
 
 @dataclass(frozen=True)
@@ -118,6 +143,12 @@ class Article(BaseModel):
     # spans found in it), which the database keeps but the JSON record leaves out.
     path: Optional[str] = None
     url: Optional[str] = None
+    """An http(s) address only (``web_url``): anything else is not kept as a link."""
     title: Optional[str] = None
     text: Optional[str] = None
     spans: list[Span] = []
+
+    @field_validator("url")
+    @classmethod
+    def _web_only(cls, value: Optional[str]) -> Optional[str]:
+        return web_url(value)

@@ -25,14 +25,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
 
+from .engines.budget import OverBudget, limit
 from .ingest import RawArticle
 
 PIPELINE_VERSION = "2"
+
+TIME_BUDGET = 30.0
+"""Seconds one article may take to clean and extract (``--time-budget``); past them it is
+recorded as an error and the run goes on."""
 
 _PACKAGE = Path(__file__).resolve().parent
 RULE_FILES = ("clean.py", "nlp.py", "text.py", "schema.py", "gazetteer/*.py", "rules/*.py",
               "rules/*.json", "extract/*.py", "store/rows.py", "store/tables.py")
 """What decides an article's rows, relative to the package (hashed by ``rules_fingerprint``)."""
+
+
+NO_STORY = ("no story text found (the page holds no text to read: only scripts, or markup "
+            "nested too deeply to parse)")
 
 
 @dataclass(frozen=True)
@@ -85,27 +94,45 @@ def content_hash(raw: RawArticle, fingerprint: str | None = None) -> str:
     return digest.hexdigest()
 
 
-def extract_one(raw: RawArticle) -> Outcome:
-    """Clean and extract one article; an exception becomes ``Failed``."""
+def extract_one(raw: RawArticle, budget: float | None = TIME_BUDGET) -> Outcome:
+    """Clean and extract one article within ``budget`` seconds (None: no limit); an
+    exception, or going over the budget, becomes ``Failed``."""
     from .clean import clean_story
     from .extract import extract
     from .store.rows import article_record, article_rows
 
+    global _stuck_at
+    _stuck_at = time.monotonic() + STUCK_AFTER * budget if budget else None
     try:
-        article = extract(clean_story(raw))
-        return Extracted(article_rows(article), article_record(article))
+        with limit(budget):
+            story = clean_story(raw)
+            if not story.text.strip():  # an HTML page of scripts only, or nested too deep
+                return Failed(NO_STORY)
+            article = extract(story)
+            return Extracted(article_rows(article), article_record(article))
+    except OverBudget:
+        return Failed(over_budget(budget))
     except Exception as exc:  # one article's failure must not stop the run
         return Failed(f"extraction failed: {type(exc).__name__}: {exc}")
+    finally:
+        _stuck_at = None
 
 
-def extract_batch(raws: list[RawArticle]) -> list[Outcome]:
-    """``extract_one`` over a batch (the unit sent to a worker)."""
-    return [extract_one(raw) for raw in raws]
+def over_budget(budget: float | None) -> str:
+    return f"took longer than {budget:g} s to extract (the time budget per article, --time-budget)"
 
 
+def extract_batch(raws: list[RawArticle], budget: float | None = TIME_BUDGET) -> list[Outcome]:
+    """``extract_one`` over a batch (the unit sent to a worker). The models are loaded
+    first, so that loading them is not counted in the first article's budget."""
+    preload()
+    return [extract_one(raw, budget) for raw in raws]
+
+
+@lru_cache(maxsize=1)
 def preload() -> None:
-    """Import the extraction chain and load underthesea's models, so that a forked worker
-    inherits them and the first article is not slowed by loading."""
+    """Import the extraction chain and load underthesea's models (once per process), so
+    that a forked worker inherits them and the first article is not slowed by loading."""
     from .extract import extract  # noqa: F401
     from .nlp import analyse
 
@@ -113,16 +140,27 @@ def preload() -> None:
         _ = sentence.tagged
 
 
+STUCK_AFTER = 2
+"""Budgets after which a local worker still in one article is stuck where no signal
+reaches (native code that never returns to the interpreter): it exits, and the engine
+records the article as an error (``engines.local``)."""
+
+_stuck_at: float | None = None
+"""When the article in hand counts as stuck (``time.monotonic``), None between articles."""
+
+
 def init_local_worker(parent_pid: int) -> None:
     """Initializer of a local worker process: models loaded, and exit when the parent is
-    gone (after a ``kill -9`` of the run nothing is left behind)."""
+    gone (after a ``kill -9`` of the run nothing is left behind) or when the article in
+    hand is stuck past ``STUCK_AFTER`` budgets."""
     preload()
 
     def watch() -> None:
         while True:
-            time.sleep(0.5)
-            if os.getppid() != parent_pid:
+            time.sleep(0.2)
+            stuck_at = _stuck_at
+            if os.getppid() != parent_pid or (stuck_at is not None and time.monotonic() > stuck_at):
                 os._exit(1)
 
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="worker-watch", daemon=True).start()
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
 import subprocess
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -284,3 +286,45 @@ def test_busy_port_fails_before_printing_the_url(db_path):
     assert proc.returncode == 1
     assert "http://" not in proc.stdout
     assert f"127.0.0.1:{port}" in proc.stderr
+
+
+# --------------------------------------------------------------------------- hostile requests
+
+
+def status(server: str, path: str, method: str = "GET", data: bytes | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(server + path, data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("path", [f"/{DB}/articles?_sort=nonexistent", f"/{DB}/articles.json?_sort=nonexistent",
+                                  f"/{DB}/articles?_sort_desc=nonexistent",
+                                  f"/{DB}/articles?_sort=id&_sort_desc=id"])
+def test_a_bad_sort_column_is_the_requests_fault(server, path):
+    code, body = status(server, path)
+    assert code == 400, body[:300]
+    assert "Cannot" in body
+
+
+@pytest.mark.parametrize("path", [f"/{DB}/top_chairs", f"/{DB}/articles", f"/{DB}"])
+def test_a_post_is_refused_as_read_only(server, path):
+    code, body = status(server, path, "POST", b"name=x")
+    assert code == 405 and "read-only" in body
+
+
+def test_a_huge_value_is_refused_at_once(server):
+    sql = "select length(replace(hex(zeroblob(240000000)),'0','ab')) as n"
+    started = time.monotonic()
+    code, body = status(server, f"/{DB}.json?" + urllib.parse.urlencode({"sql": sql}))
+    assert time.monotonic() - started < 3  # was 7.9 s past the 3 s limit, and 2.6 GB
+    assert code == 400 and "string or blob too big" in body
+    # values up to the cap still work
+    sql = "select length(hex(zeroblob(1000000))) as n"
+    assert get(server, f"/{DB}.json", sql=sql, _shape="array") == [{"n": 2000000}]
+
+
+def test_pages_hold_a_bounded_number_of_rows(server):
+    assert get(server, "/-/settings.json")["max_returned_rows"] == 200

@@ -57,3 +57,43 @@ def test_dask_engine_gives_the_local_database(scheduler, tmp_path: Path):
 def test_scheduler_needs_the_dask_engine(tmp_path: Path):
     proc = extract(tmp_path, tmp_path / "m.db", "--scheduler", "tcp://127.0.0.1:1")
     assert proc.returncode == 2 and "--scheduler needs --engine dask" in proc.stderr
+
+
+def test_the_time_budget_holds_on_dask_workers(scheduler, tmp_path: Path):
+    """A dask worker runs tasks in a thread, where no signal can stop them: the budget
+    stops the long article there too (an exception raised in the working thread)."""
+    corpus = make_corpus(tmp_path / "corpus", 3)
+    names = "Bí thư Tỉnh ủy Nguyễn Văn An Phó Chủ tịch UBND tỉnh Trần Thị Bình "
+    (corpus / "hostile.txt").write_text(names * (2_000_000 // len(names.encode())), encoding="utf-8")
+    proc = extract(corpus, tmp_path / "m.db", "--engine", "dask", "--scheduler", scheduler,
+                   "--time-budget", "0.2")
+    assert proc.returncode == 1
+    assert f"{corpus / 'hostile.txt'}: took longer than 0.2 s to extract" in proc.stderr
+    assert "extracted 3 articles, 0 unchanged, 1 error " in proc.stderr
+
+
+def test_budget_in_a_thread_leaves_no_exception_behind():
+    import threading
+    import time
+
+    from pipeline.engines.budget import OverBudget, limit
+
+    outcomes = []
+
+    def work(seconds):
+        try:
+            with limit(0.2):
+                deadline = time.monotonic() + seconds
+                while time.monotonic() < deadline:
+                    pass
+            outcomes.append("done")
+        except OverBudget:
+            outcomes.append("over")
+        time.sleep(0.4)  # past the budget: nothing may go off here
+        outcomes.append("after")
+
+    for seconds in (5, 0.01):
+        thread = threading.Thread(target=work, args=(seconds,))
+        thread.start()
+        thread.join(timeout=10)
+    assert outcomes == ["over", "after", "done", "after"]

@@ -172,20 +172,34 @@ def test_a_worker_that_dies_costs_only_its_article(tmp_path: Path, monkeypatch):
     check_whole_articles(db)
 
 
-def test_one_id_in_two_files_ends_as_in_a_clean_run(tmp_path: Path):
-    """Two inputs with one id: the later wins, whatever was stored before."""
+def test_one_id_in_two_files_is_refused_the_second_time(tmp_path: Path):
+    """Two inputs with one id: the first is stored, the second refused with an error naming
+    both, on every run; the first is not re-extracted."""
     corpus = tmp_path / "corpus"
-    for folder, text in (("a", TEXTS[0]), ("b", TEXTS[1])):
+    for folder, text in (("sub1", TEXTS[0]), ("sub2", TEXTS[1])):
         (corpus / folder).mkdir(parents=True)
         (corpus / folder / "same.txt").write_text(text, encoding="utf-8")
-    db, clean = tmp_path / "m.db", tmp_path / "clean.db"
-    for _ in range(2):
+    first, second = corpus / "sub1" / "same.txt", corpus / "sub2" / "same.txt"
+    db = tmp_path / "m.db"
+    for unchanged in (0, 1):
         summary, log = extract([corpus], db, jobs=2)
-        assert summary.errors == 0, log
-    extract([corpus], clean)
-    assert_same(db, clean)
+        assert (summary.articles, summary.unchanged, summary.errors) == (1 - unchanged, unchanged, 1)
+        assert log.strip() == (f"error: {second}: id 'same' was already read from {first} "
+                               "in this run: refused (an id names one article)")
     con = sqlite3.connect(db)
     try:
-        assert con.execute("select path from articles").fetchall() == [(str(corpus / "b" / "same.txt"),)]
+        assert con.execute("select path from articles").fetchall() == [(str(first),)]
+        assert con.execute("select path, article_id from errors").fetchall() == [(str(second), "same")]
     finally:
         con.close()
+
+
+def test_one_id_twice_in_jsonl_is_refused_the_second_time(tmp_path: Path):
+    batch = write_jsonl(tmp_path / "b.jsonl", [{"id": "j1", "text": TEXTS[0]},
+                                               {"id": "j2", "text": TEXTS[1]},
+                                               {"id": "j1", "text": TEXTS[2]}])
+    db = tmp_path / "m.db"
+    summary, log = extract([batch], db)
+    assert (summary.articles, summary.errors) == (2, 1)
+    assert f"error: {batch}:3: id 'j1' was already read from {batch}:1 in this run" in log
+    assert errors(db) == [(str(batch), 3, "j1")]

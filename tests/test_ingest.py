@@ -1,6 +1,7 @@
 """Tests for pipeline.ingest: decoding, refusals as values, JSONL lines, folder walks."""
 from __future__ import annotations
 
+import json
 import os
 import random
 import unicodedata
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import ingest
-from pipeline.ingest import IngestError, RawArticle, iter_articles
+from pipeline.ingest import IngestError, RawArticle, Skip, Skipped, iter_articles
 from tests import SHARED
 
 # Written for these tests (not taken from any corpus).
@@ -219,10 +220,13 @@ def test_folder_walk_is_recursive_and_sorted(tmp_path: Path) -> None:
     }
     for name, content in files.items():
         (tmp_path / name).write_text(content, encoding="utf-8")
-    results = list(iter_articles([tmp_path]))
+    everything = list(iter_articles([tmp_path]))
+    results = [r for r in everything if not isinstance(r, Skipped)]
     assert all(isinstance(r, RawArticle) for r in results), [str(r) for r in results]
     assert [r.id for r in results] == ["1", "2", "3", "c1", "c2", "z"]
     assert results[0].path == str(tmp_path / "a" / "1.txt")
+    assert [(r.path, r.why) for r in everything if isinstance(r, Skipped)] == [
+        (str(tmp_path / "anh.jpg"), Skip.UNSUPPORTED), (str(tmp_path / "b" / "ghi-chu.md"), Skip.UNSUPPORTED)]
 
 
 def test_inputs_keep_their_order(tmp_path: Path) -> None:
@@ -298,3 +302,83 @@ def test_jsonl_line_above_limit_is_its_own_error(tmp_path: Path, monkeypatch) ->
     errors = [r for r in results if isinstance(r, IngestError)]
     assert len(errors) == 1 and errors[0].line == 2 and "above the" in errors[0].message
     assert [r.line for r in results] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("url, stored", [
+    ("javascript:alert(1)", None),
+    (" JaVaScRiPt:alert(1)", None),
+    ("data:text/html,<script>alert(1)</script>", None),
+    ("java\tscript:alert(1)", None),
+    ("/tin-tuc/a.html", None),
+    ("  HTTPS://baodongkhoi.vn/a.html ", "https://baodongkhoi.vn/a.html"),
+    ("http://baodongkhoi.vn/a.html", "http://baodongkhoi.vn/a.html"),
+])
+def test_jsonl_url_must_be_a_web_address(tmp_path: Path, url, stored) -> None:
+    path = tmp_path / "urls.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Bài.", "url": url}) + "\n", encoding="utf-8")
+    *notes, article = list(iter_articles([path]))
+    assert isinstance(article, RawArticle) and article.url == stored
+    if stored is None:  # refused on its own: the article is read without it
+        assert [str(n) for n in notes] == [
+            f"{path}:1: 'url' {url.strip()!r} is not a web address (http or https): "
+            "the article is read without it"]
+    else:
+        assert notes == []
+
+
+@pytest.mark.parametrize("published, stored", [
+    ("2025-01-09", "2025-01-09"),
+    ("2025-01-09T08:00:00+07:00", "2025-01-09"),  # the date as printed, not in UTC
+    ("2025-01-09 08:00", "2025-01-09"),
+    ("09/01/2025", "2025-01-09"),  # day first, as Vietnamese writes it
+    ("9-1-2025", "2025-01-09"),
+    ("09.01.2025", "2025-01-09"),
+    ("2025/01/09", "2025-01-09"),
+    ("2025-02-30", None),
+    ("30/02/2025", None),
+    ("01/13/2025", None),
+    ("hôm qua", None),
+])
+def test_jsonl_published_in_common_forms(tmp_path: Path, published, stored) -> None:
+    path = tmp_path / "dates.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Bài.", "published": published},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    *notes, article = list(iter_articles([path]))
+    assert isinstance(article, RawArticle) and article.published == stored
+    if stored is None:
+        assert [str(n) for n in notes] == [
+            f"{path}:1: 'published' {published!r} is not a date (YYYY-MM-DD, DD/MM/YYYY, "
+            "or an ISO date and time): the article is read without it"]
+    else:
+        assert notes == []
+
+
+def test_an_article_record_keeps_only_a_web_url() -> None:
+    from pipeline.schema import Article
+
+    assert Article(id="a", url="javascript:alert(1)").url is None
+    assert Article(id="a", url=" HTTPS://x.vn/a").url == "https://x.vn/a"
+
+
+@pytest.mark.parametrize("text", [
+    "Élève, déjà, où, été, garçon, naïve.",
+    "Français: leçon de maïs.",
+    "Le garçon naïf a reçu un cadeau de Noël.",
+])
+def test_a_doubtful_legacy_decoding_is_refused_not_stored_as_mojibake(tmp_path: Path, text) -> None:
+    from charset_normalizer import from_bytes
+
+    data = text.encode("latin-1")
+    assert str(from_bytes(data).best()) != text  # the guess alone is mojibake (cp1250, cp1257)
+    path = tmp_path / "francais.txt"
+    path.write_bytes(data)
+    error = read_one(path)
+    assert isinstance(error, IngestError), error
+    assert error.message.startswith("cannot tell the text's encoding (as likely ")
+    assert error.message.endswith("neither reads as Vietnamese): save the file as UTF-8")
+
+
+def test_the_same_text_in_utf8_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "francais.txt"
+    path.write_text("Le comité s'est réuni à Genève.", encoding="utf-8")
+    assert read_one(path).text == "Le comité s'est réuni à Genève."

@@ -18,7 +18,7 @@ def test_plain_lines_when_not_a_terminal():
         progress.message("error: x.txt: empty file")
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("... 250/1000 articles, ") and "/s, " in lines[0]
-    assert " left, 1 errors" in lines[0]
+    assert lines[0].endswith(" left, 1 error")  # not "1 errors"
     assert lines[1] == "error: x.txt: empty file"
     assert "\r" not in out.getvalue()
 
@@ -47,3 +47,11 @@ def test_disabled_progress_still_writes_messages():
         progress.update(10)
         progress.message("error: z")
     assert out.getvalue() == "error: z\n"
+
+
+def test_counts_are_plural_except_one():
+    out = io.StringIO()
+    with Progress(10, out, interval=0.0) as progress:
+        progress.update(2)
+        progress.update(2, errors=2)
+    assert [line.rsplit(", ", 1)[1] for line in out.getvalue().splitlines()] == ["0 errors", "2 errors"]

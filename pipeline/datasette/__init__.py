@@ -12,6 +12,11 @@ the tests, so that the tests start exactly what analysts start:
 - ``--setting sql_time_limit_ms 3000``: any query stops after 3 s;
 - ``--setting truncate_cells_html 160``: long cells (an article's text) are cut on table
   pages, in full on the row page and in JSON/CSV;
+- ``--setting max_returned_rows 200``: a page or query holds at most 200 rows (a row can
+  hold an article's whole text; CSV with ``_stream=1`` still exports everything), and the
+  plugin caps every string or blob a query makes at ``MAX_VALUE_BYTES`` (SQLite's length
+  limit): a query such as ``replace(hex(zeroblob(240000000)), ...)`` stops at once
+  instead of taking gigabytes for seconds in one call the time limit cannot interrupt;
 - ``--host 127.0.0.1``: local only unless another host is asked for.
 
 Read-only: Datasette 0.65 has no write API and opens a database file that is not
@@ -36,6 +41,10 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
 SQL_TIME_LIMIT_MS = 3000
 TRUNCATE_CELLS = 160
+MAX_RETURNED_ROWS = 200
+MAX_VALUE_BYTES = 32 * 2**20
+"""The longest string or blob a query may make: above the longest stored value (an
+article's text from a 5 MB file, as UTF-8), far below what exhausts memory."""
 
 
 def serve_args(db: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
@@ -51,6 +60,7 @@ def serve_args(db: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_POR
         "--static", f"{STATIC_MOUNT}:{STATIC_DIR}",
         "--setting", "sql_time_limit_ms", str(SQL_TIME_LIMIT_MS),
         "--setting", "truncate_cells_html", str(TRUNCATE_CELLS),
+        "--setting", "max_returned_rows", str(MAX_RETURNED_ROWS),
         "--host", host,
         "--port", str(port),
     ]

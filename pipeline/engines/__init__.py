@@ -1,9 +1,12 @@
 """Engines: where a batch of raw articles is cleaned and extracted.
 
-An engine has ``submit(raws)``, returning a future whose ``result()`` is the list of
-``worker.extract_batch`` outcomes in order (``worker.Extracted`` or ``worker.Failed``),
+An engine has ``submit(raws)``, returning a handle whose ``result()`` is the list of
+``worker.extract_batch`` outcomes in order (``worker.Extracted`` or ``worker.Failed``) and
+whose ``add_done_callback(fn)`` calls ``fn(handle)`` when the batch is back (from any
+thread: batches come back in any order, and the run writes each as soon as it is back),
 ``batch_size`` (articles per submitted batch), ``max_pending`` (batches in flight beyond the
-one being written: what bounds memory) and ``close()``; it is a context manager.
+one being written: what bounds memory) and ``close()``; it is a context manager. Every
+engine extracts each article within the run's time budget (``worker.extract_one``).
 
 - ``local.InlineEngine``: this process, one article after the other;
 - ``local.ProcessEngine``: ``-j N`` worker processes on this machine;
@@ -18,14 +21,14 @@ SMALL_RUN = 32
 
 
 def open_engine(engine: str = "local", jobs: int | None = None, scheduler: str | None = None,
-                expected: int | None = None):
+                expected: int | None = None, budget: float | None = None):
     """The engine for a run. ``jobs`` defaults to the machine's cores, but then a run of
     fewer than ``SMALL_RUN`` articles per core (``expected``) runs inline: starting workers
-    would cost more than it saves."""
+    would cost more than it saves. ``budget``: seconds per article (None: no limit)."""
     if engine == "dask":
         from .dask import DaskEngine
 
-        return DaskEngine(scheduler, workers=jobs)
+        return DaskEngine(scheduler, workers=jobs, budget=budget)
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r} (expected 'local' or 'dask')")
     from .local import InlineEngine, ProcessEngine
@@ -34,7 +37,7 @@ def open_engine(engine: str = "local", jobs: int | None = None, scheduler: str |
         jobs = available_cores()
         if expected is not None and expected < SMALL_RUN * jobs:
             jobs = 1
-    return InlineEngine() if jobs <= 1 else ProcessEngine(jobs)
+    return InlineEngine(budget) if jobs <= 1 else ProcessEngine(jobs, budget)
 
 
 def available_cores() -> int:

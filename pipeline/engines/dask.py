@@ -27,10 +27,10 @@ BATCH_SIZE = 32
 
 class DaskEngine:
     def __init__(self, scheduler: str | None = None, workers: int | None = None,
-                 batch_size: int = BATCH_SIZE, timeout: str = "30s"):
+                 batch_size: int = BATCH_SIZE, timeout: str = "30s", budget: float | None = None):
         from distributed import Client, LocalCluster
 
-        self.batch_size = batch_size
+        self.batch_size, self.budget = batch_size, budget
         self.cluster = None
         if scheduler:
             self.client = Client(scheduler, timeout=timeout)
@@ -45,7 +45,8 @@ class DaskEngine:
         self.max_pending = 2 * threads
 
     def submit(self, raws: list[RawArticle]) -> "_Result":
-        return _Result(self.client.submit(worker.extract_batch, raws, pure=False), len(raws))
+        return _Result(self.client.submit(worker.extract_batch, raws, self.budget, pure=False),
+                       len(raws))
 
     def close(self) -> None:
         self.client.close()
@@ -65,6 +66,9 @@ class _Result:
 
     def __init__(self, future, size: int):
         self.future, self.size = future, size
+
+    def add_done_callback(self, fn) -> None:
+        self.future.add_done_callback(lambda _: fn(self))
 
     def result(self) -> list[Outcome]:
         try:

@@ -9,6 +9,11 @@
     that dies (a crash in native code, the OOM killer) costs no more than the articles that
     kill it: its batch is retried one article at a time in a fresh pool, and an article
     that kills a worker again is recorded as an error.
+
+The time budget runs in the process that extracts (``worker.extract_one``): a worker over
+it answers ``Failed`` for that article and goes on with the next. A worker stuck in native
+code that no signal interrupts exits at twice the budget (``worker.STUCK_AFTER``): it is
+then a worker that died, as above.
 """
 from __future__ import annotations
 
@@ -22,16 +27,20 @@ from .. import worker
 from ..ingest import RawArticle
 from ..worker import Failed, Outcome
 
-DIED = "extraction failed: the worker process died (a crash, or out of memory) on this article"
+DIED = ("extraction failed: the worker process died on this article (a crash, out of memory, "
+        "or stuck past twice the time budget where no signal reaches)")
 
 
 class InlineEngine:
     batch_size = 16
     max_pending = 0
 
+    def __init__(self, budget: float | None = None):
+        self.budget = budget
+
     def submit(self, raws: list[RawArticle]) -> Future:
         future: Future = Future()
-        future.set_result(worker.extract_batch(raws))
+        future.set_result(worker.extract_batch(raws, self.budget))
         return future
 
     def close(self) -> None:
@@ -46,11 +55,13 @@ class InlineEngine:
 
 class ProcessEngine:
     """:param jobs: worker processes.
+    :param budget: seconds per article (None: no limit).
     :param batch_size: articles per task; a few are enough to make the inter-process
-      traffic negligible, while keeping the workers evenly busy."""
+      traffic negligible, while keeping the workers evenly busy (and few enough that a
+      slow article holds back only a handful of others, for its budget at most)."""
 
-    def __init__(self, jobs: int, batch_size: int = 8):
-        self.jobs, self.batch_size = jobs, batch_size
+    def __init__(self, jobs: int, budget: float | None = None, batch_size: int = 8):
+        self.jobs, self.budget, self.batch_size = jobs, budget, batch_size
         self.max_pending = 4 * jobs
         self._fork = sys.platform.startswith("linux")
         if self._fork:
@@ -71,10 +82,10 @@ class ProcessEngine:
 
     def _submit(self, fn, arg) -> Future:
         try:
-            return self._pool.submit(fn, arg)
+            return self._pool.submit(fn, arg, self.budget)
         except BrokenProcessPool:
             self._restart()
-            return self._pool.submit(fn, arg)
+            return self._pool.submit(fn, arg, self.budget)
 
     def _restart(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -102,6 +113,9 @@ class _Guarded:
 
     def __init__(self, engine: ProcessEngine, raws: list[RawArticle], future: Future):
         self.engine, self.raws, self.future = engine, raws, future
+
+    def add_done_callback(self, fn) -> None:
+        self.future.add_done_callback(lambda _: fn(self))
 
     def result(self) -> list[Outcome]:
         try:

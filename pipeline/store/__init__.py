@@ -19,10 +19,11 @@ Usage::
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterator, Optional
 
 from sqlite_utils import Database
 
@@ -48,6 +49,27 @@ def _now() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+class _Database(Database):
+    """sqlite-utils' ``Database`` whose transactions begin ``IMMEDIATE``: the write lock is
+    taken at ``BEGIN``, so that another writer makes this one wait (``busy_timeout``) before
+    its transaction starts. A deferred transaction that reads first and then must upgrade
+    its lock fails with "database is locked" at once, whatever the timeout."""
+
+    @contextlib.contextmanager
+    def atomic(self):
+        if self.conn.in_transaction:  # nested: sqlite-utils' savepoint
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
 class Store:
     """The SQLite database of extracted articles.
 
@@ -59,7 +81,7 @@ class Store:
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = Database(self.path)
+        self.db = _Database(self.path)
         self.db.execute("PRAGMA foreign_keys = ON")
         # WAL: readers (Datasette) go on reading while a run writes, and a killed run
         # leaves only uncommitted frames, which the next opening discards. NORMAL sync is
@@ -144,7 +166,7 @@ class Store:
         :param line: the JSONL line the article came from: only that line's errors (and
           the article id's) are cleared, not those of the other lines of the file.
         :param clear_errors: False when the caller clears errors itself (a run clears a
-          file's errors when it reads the file again: ``clear_path_errors``).
+          file's errors when it reads the file again: ``meet_file``).
         :param new: the caller saw the article absent (``stored_hash`` is None): unless it
           has been written since, there is nothing to compare or delete.
         """
@@ -240,7 +262,7 @@ class Store:
         )
 
     # -- incremental runs ---------------------------------------------------------------
-    # A run marks every input it meets (``begin_run``, ``mark_seen``), skips the inputs
+    # A run marks every input it meets (``begin_run``, ``meet``, ``meet_file``), skips the inputs
     # whose ``content_hash`` is stored, and may then ``prune`` what it did not meet.
 
     def _ensure_state_schema(self) -> None:
@@ -268,28 +290,28 @@ class Store:
 
     def begin_run(self) -> None:
         """Start remembering the inputs met (in temporary tables: memory stays flat)."""
-        self.db.execute("create temp table if not exists seen_ids (id text primary key)")
+        self.db.execute("create temp table if not exists seen_ids "
+                        "(id text primary key, path text, line integer)")
         self.db.execute("create temp table if not exists seen_paths (path text primary key)")
         self.db.execute("delete from temp.seen_ids")
         self.db.execute("delete from temp.seen_paths")
 
-    def mark_seen(self, article_ids: Iterable[Optional[str]], paths: Iterable[Optional[str]]) -> None:
-        """Remember inputs met in this run (``None``s are ignored)."""
-        self.db.conn.executemany("insert or ignore into temp.seen_ids values (?)",
-                                 [(i,) for i in article_ids if i is not None])
-        self.db.conn.executemany("insert or ignore into temp.seen_paths values (?)",
-                                 [(p,) for p in paths if p is not None])
+    def meet(self, article_id: str, path: Optional[str], line: Optional[int]) -> Optional[tuple[str, Optional[int]]]:
+        """Remember an article id met in this run (``prune`` keeps it); if it was met
+        before, return where (path, line)."""
+        cursor = self.db.execute("insert or ignore into temp.seen_ids values (?, ?, ?)",
+                                 [article_id, path, line])
+        if cursor.rowcount:
+            return None
+        return self.db.execute("select path, line from temp.seen_ids where id = ?",
+                               [article_id]).fetchone()
 
-    def seen(self, article_id: str) -> bool:
-        """Whether this run has already met (and written) an input with this id."""
-        return self.db.execute(
-            "select 1 from temp.seen_ids where id = ?", [article_id]
-        ).fetchone() is not None
-
-    def clear_path_errors(self, path: str) -> None:
-        """Forget the errors of a file about to be read again (they are re-recorded if
-        it still fails)."""
-        self.db.execute("delete from errors where path = ?", [path])
+    def meet_file(self, path: str) -> None:
+        """A file read in this run: remembered (``prune`` keeps its errors) and its old
+        errors forgotten (they are recorded again if it still fails)."""
+        with self.db.atomic():
+            self.db.execute("insert or ignore into temp.seen_paths values (?)", [path])
+            self.db.execute("delete from errors where path = ?", [path])
 
     def prune(self) -> int:
         """Delete the articles (with all their rows) and the errors of the inputs not met

@@ -232,6 +232,12 @@ order by grp, o.id
 """
 
 
+def _first_key(appearance: dict) -> str:
+    """An officials row's place for tie-breaks: its article, then its row within the
+    article. Not the row id alone, which depends on the order articles were written in."""
+    return f"{appearance['article_id']}\x1f{appearance['id']:020d}"
+
+
 def _group_key(name: str) -> str:
     return people_mod.group_order(people_mod.name_key(name))
 
@@ -310,7 +316,7 @@ def refresh_people(db: Database) -> dict[str, int]:
     upserts: list[list[Any]] = []
     live: list[tuple[str]] = []
     changes: list[tuple[str, int]] = []
-    moved: list[tuple[str, str, int, int]] = []  # (old id, new id, appearances, first)
+    moved: list[tuple[str, str, int, str]] = []  # (old id, new id, appearances, first)
     changed = 0
 
     def flush() -> None:
@@ -333,7 +339,7 @@ def refresh_people(db: Database) -> dict[str, int]:
         db.execute("drop table if exists temp._people_live")
         db.execute("drop table if exists temp._people_moved")
         db.execute("create temp table _people_live (id text primary key)")
-        db.execute("create temp table _people_moved (old text, new text, n integer, first integer)")
+        db.execute("create temp table _people_moved (old text, new text, n integer, first text)")
         cursor = db.execute(_APPEARANCES)
         fields = [d[0] for d in cursor.description]
         for grp, group in itertools.groupby(cursor, key=lambda values: values[0]):
@@ -343,7 +349,7 @@ def refresh_people(db: Database) -> dict[str, int]:
             known, stored = _stored_people(db, [person.key for person in found])
             people_mod.assign_ids(found, known, taken)
             ids = {person.id for person in found}
-            went: dict[tuple[str, str], list[int]] = {}
+            went: dict[tuple[str, str], list] = {}
             for person in found:
                 row = dict(people_mod.person_row(person), merged_into=None)
                 if stored.get(person.id) != row:
@@ -355,9 +361,10 @@ def refresh_people(db: Database) -> dict[str, int]:
                         continue
                     changes.append((person.id, appearance["id"]))
                     if old and old not in ids:  # an id this name no longer has
-                        counts = went.setdefault((old, person.id), [0, appearance["id"]])
+                        first = _first_key(appearance)
+                        counts = went.setdefault((old, person.id), [0, first])
                         counts[0] += 1
-                        counts[1] = min(counts[1], appearance["id"])
+                        counts[1] = min(counts[1], first)
             moved.extend((old, new, n, first) for (old, new), (n, first) in went.items())
             if len(upserts) + len(changes) >= BATCH:
                 flush()
@@ -366,14 +373,15 @@ def refresh_people(db: Database) -> dict[str, int]:
         flush()
 
         # Stored people that are no longer live: merged into the person that got most of
-        # their appearances (ties: the one that got the earliest officials row), or still
-        # merged into a live person; else deleted.
+        # their appearances (ties: the one that got the earliest appearance, by article id
+        # and row order within the article), or still merged into a live person; else
+        # deleted.
         db.execute("drop table if exists temp._people_gone")
         db.execute("""
             create temp table _people_gone as
             select p.id as id, coalesce((
                 select new from temp._people_moved m where m.old = p.id
-                group by new order by sum(n) desc, min(first) limit 1
+                group by new order by sum(n) desc, min(first), new limit 1
               ), p.merged_into) as target
             from people p
             where p.id not in (select id from temp._people_live)""")
@@ -400,14 +408,14 @@ def refresh_people(db: Database) -> dict[str, int]:
 
 def refresh(db: Database) -> dict[str, int]:
     """Everything above, in order: provinces, link columns, meetings → provinces, people,
-    views. Idempotent; a re-run on an unchanged database changes nothing."""
-    ensure_provinces(db)
+    views, in one transaction: a reader sees the links before or after, never half (nor
+    an empty ``people``), also when the run is killed during the refresh. Then the
+    analysts' tables. Idempotent; a re-run on an unchanged database changes nothing."""
     with db.atomic():
+        ensure_provinces(db)
         _ensure_link_columns(db)
-    with db.atomic():
         linked = link_meetings(db)
-    counts = refresh_people(db)
-    with db.atomic():
+        counts = refresh_people(db)
         ensure_views(db)
     analyst.refresh(db)
     return dict(counts, meetings_linked=linked)

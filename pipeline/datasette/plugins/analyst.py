@@ -6,25 +6,33 @@ database file is called.
 - ``prepare_connection``: the ``vi`` collation (Vietnamese alphabetical order) and
   ``vi_fold(text)`` (no accents: "tran thanh lam" = "Trần Thanh Lâm") on every connection;
 - ``render_cell``: Vietnamese labels of stored codes (``chair`` → chủ trì), links from
-  every fact to its evidence, from ``person_id`` to the person's page;
+  every fact to its evidence, from ``person_id`` to the person's page; a ``url`` cell is a
+  link only when it is an http(s) address (``schema.web_url``), text otherwise;
 - pages: ``/<db>/-/article/<id>`` (evidence: the cleaned text with the spans the
   extraction found highlighted by kind, from the ``spans`` table; autoescaped, a ``<script>`` in an article is shown as text),
   ``/<db>/-/map`` (choropleth, offline), ``/<db>/-/charts``, ``/-/analyst.css``;
 - the person page (``templates/row.html`` for table ``people``): title history; search
   all (``templates/search_all.html``): results with links, searched here;
-- ``asgi_wrapper``: ``?_bom=1`` on a CSV download prepends a UTF-8 BOM (for Excel);
+- ``asgi_wrapper``: ``?_bom=1`` on a CSV download prepends a UTF-8 BOM (for Excel); any
+  method but GET/HEAD/OPTIONS is answered 405 (read-only);
+- ``prepare_connection``: also SQLite's length limit (``MAX_VALUE_BYTES``);
+- ``handle_exception``: Datasette's request-parameter errors are 400, not 500;
 - ``permission_allowed``: write actions are refused.
 """
 from __future__ import annotations
+
+import sqlite3
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
-from pipeline.datasette import STATIC_MOUNT, charts, maps, search, site
+from datasette.views.base import DatasetteError
+from pipeline.datasette import MAX_VALUE_BYTES, STATIC_MOUNT, charts, maps, search, site
 from pipeline.datasette.evidence import KINDS, highlights, nest
 from pipeline.datasette.vietnamese import collate, search_fold
+from pipeline.schema import web_url
 from pipeline.store.tables import FACT_TABLES as _FACT_TABLES
 
 # Datasette 0.65's error handler prints the traceback with ``rich`` when that is installed
@@ -59,6 +67,19 @@ def get_metadata(datasette, key, database, table):
 def prepare_connection(conn):
     conn.create_collation("vi", collate)
     conn.create_function("vi_fold", 1, search_fold, deterministic=True)
+    # one huge value (zeroblob, replace, group_concat) is made in one call that the SQL
+    # time limit cannot interrupt: refuse it at its size instead
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    # Datasette 0.65 raises its request-parameter errors (an unknown ?_sort column, _sort
+    # with _sort_desc, a bad _through) as DatasetteError without a status, answered 500:
+    # they are the request's fault, 400. Datasette's own handler then renders it.
+    if isinstance(exception, DatasetteError) and exception.status == 500:
+        exception.status = 400
+    return None
 
 
 def evidence_url(datasette, database: str, article_id: str, anchor: str | None = None) -> str:
@@ -93,6 +114,12 @@ def render_cell(row, value, column, table, database, datasette):
     label = site.label(table, column, value)
     if label is not None:
         return Markup('<span class="vi-label" title="{}">{}</span>').format(value, label)
+    if column == "url" and isinstance(value, str):
+        # the one rule for links to sources (schema.web_url), not Datasette's own guess
+        shown = web_url(value)
+        if shown is None:
+            return Markup('<span class="not-a-link" title="không phải địa chỉ web">{}</span>').format(value)
+        return Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>').format(shown, value)
     if column == "article_id" and table in ARTICLE_LINK_TABLES:
         raw = _raw(value)
         shown = value.get("label") if isinstance(value, dict) else None
@@ -220,6 +247,9 @@ async def article_page(datasette, request):
         "facts": facts,
         "people": people,
         "row_url": datasette.urls.table(database, "articles") + "/" + tilde_encode(article_id),
+        # linked only when it is a web address (a database written before this rule, or by
+        # hand, may hold a javascript: one)
+        "source_url": web_url(article["url"]),
         "table_url": lambda table: datasette.urls.table(database, table),
         "person_url": lambda pid: person_url(datasette, database, pid),
         "tilde_encode": tilde_encode,
@@ -284,13 +314,24 @@ def register_routes():
     ]
 
 
+READ_METHODS = (b"GET", b"HEAD", b"OPTIONS")
+
+
 @hookimpl
 def asgi_wrapper():
-    """``.csv?_bom=1``: the same CSV with a UTF-8 byte order mark first, so that Excel
-    reads it as UTF-8 (without one it guesses the system's code page)."""
+    """Read-only: a POST (or any other write method), e.g. to a canned query, is answered
+    405 here (Datasette 0.65 answers it 500). ``.csv?_bom=1``: the same CSV with a UTF-8
+    byte order mark first, so that Excel reads it as UTF-8 (without one it guesses the
+    system's code page)."""
 
     def wrap(app):
-        async def with_bom(scope, receive, send):
+        async def wrapped(scope, receive, send):
+            if scope.get("type") == "http" and scope.get("method", "GET").encode() not in READ_METHODS:
+                await send({"type": "http.response.start", "status": 405, "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD")]})
+                await send({"type": "http.response.body",
+                            "body": "405 Method Not Allowed: this database is read-only\n".encode()})
+                return
             wanted = (scope.get("type") == "http" and scope.get("path", "").endswith(".csv")
                       and b"_bom=1" in scope.get("query_string", b"").split(b"&"))
             if not wanted:
@@ -310,6 +351,6 @@ def asgi_wrapper():
 
             await app(scope, receive, send_with_bom)
 
-        return with_bom
+        return wrapped
 
     return wrap
