@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from .evaluate.cli import add_arguments as add_evaluate_arguments
+from .evaluate.cli import run as evaluate
 from .worker import TIME_BUDGET
 
 
@@ -43,14 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     ev = sub.add_parser("evaluate", help="measure accuracy against hand-checked answers",
                         description="Score an extract's JSONL against hand-checked answers "
                                     "(the rules of GOLD.md) and print the figures.")
-    ev.add_argument("--gold", required=True, metavar="DIR",
-                    help="folder of hand-checked answers, one ID.json per article")
-    ev.add_argument("--pred", required=True, metavar="FILE",
-                    help="the JSONL written by extract (e.g. outputs/facts.jsonl)")
-    ev.add_argument("--ids-from", default=None, metavar="DIR",
-                    help="score only the articles whose files are in DIR")
-    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ev.add_argument("--explain", action="store_true", help="also list every difference, per article")
+    add_evaluate_arguments(ev)
 
     sub.add_parser("schema", help="print the JSON Schema of one article's record (a line of the JSONL)")
 
@@ -61,13 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(Article.model_json_schema(), ensure_ascii=False, indent=2))
         return 0
     if args.command == "evaluate":
-        from . import evaluate
-
-        rest = ["--gold", args.gold, "--pred", args.pred]
-        rest += ["--ids-from", args.ids_from] if args.ids_from else []
-        rest += ["--json"] if args.json else []
-        rest += ["--explain"] if args.explain else []
-        return evaluate.main(rest)
+        return evaluate(args)
     from .run import RunError, run
 
     if args.jobs is not None and args.jobs < 1:

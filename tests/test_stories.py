@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.clean import Story, clean_story
 from pipeline.extract import extract
-from pipeline.ingest import iter_articles
+from pipeline.ingest import RawArticle, iter_articles
 from pipeline.stories import _is_body, _is_headline, split
 
 LEAD_A = ("Sáng 5/3, Hội Liên hiệp Phụ nữ tỉnh tổ chức hội nghị tổng kết công tác Hội năm 2023 "
@@ -66,6 +66,8 @@ def _shared_stories(shared):
     out = []
     for folder in ("seeds", "dev", "dev2"):
         for raw in iter_articles([shared / folder]):
+            if not isinstance(raw, RawArticle):  # sources.json
+                continue
             text = clean_story(raw).text
             lines = text.split("\n")
             if len(lines) >= 3 and _is_headline(lines[0]):

@@ -26,6 +26,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "count": ("số hội", "#e4e7d2"),
     "document": ("văn bản", "#ff8197"),
     "directive": ("chỉ đạo", "#c7f0ee"),
+    "association": ("hội tham gia", "#f6d6a8"),
     "source": ("nguồn tin", "#e0e0e0"),
     "published": ("ngày đăng", "#e0e0e0"),
     "removed": ("bài khác trên trang (không trích)", "#f2f2f2"),

@@ -22,23 +22,35 @@ def _ids_from(folder: Union[str, Path]) -> list[str]:
                    if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES and not f.name.startswith(".")})
 
 
-def build_parser(prog: str = "evaluate") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Score exported records against gold answers (GOLD.md).")
-    parser.add_argument("--gold", required=True, help="folder of gold ID.json files")
-    parser.add_argument("--pred", required=True, help="the pipeline's JSONL export")
-    parser.add_argument("--ids-from", metavar="DIR",
-                        help="score only the ids named by the files in DIR (their names without extension)")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")
-    parser.add_argument("--explain", action="store_true", help="also print each article's differences")
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options of ``evaluate`` (one home: ``python -m pipeline evaluate`` uses them too)."""
+    parser.add_argument("--gold", required=True, metavar="DIR",
+                        help="folder of hand-checked answers, one ID.json per article")
+    parser.add_argument("--pred", required=True, metavar="FILE",
+                        help="the JSONL written by extract (e.g. outputs/facts.jsonl)")
+    parser.add_argument("--ids-from", metavar="DIR", action="append",
+                        help="score only the articles whose files are in DIR; repeat it to score "
+                             "several folders together")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--explain", action="store_true", help="also list every difference, per article")
     return parser
 
 
+def build_parser(prog: str = "evaluate") -> argparse.ArgumentParser:
+    return add_arguments(argparse.ArgumentParser(
+        prog=prog, description="Score an extract's JSONL against hand-checked answers (the rules of GOLD.md) "
+                               "and print the figures."))
+
+
 def main(argv: Optional[list[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run(build_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
     try:
         gold = load_gold(args.gold)
         pred = load_predictions(args.pred)
-        ids = _ids_from(args.ids_from) if args.ids_from else None
+        ids = sorted({i for folder in args.ids_from for i in _ids_from(folder)}) if args.ids_from else None
     except (ValueError, OSError) as exc:
         print(f"evaluate: {exc}", file=sys.stderr)
         return 2
