@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import warc
 from .schema import web_url
 from .text import nfc
 
@@ -41,7 +42,14 @@ MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
-SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+WARC_SUFFIXES = (".warc", ".warc.gz")
+SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
+
+
+def _suffix(path: Path) -> str:
+    """The file's type by its name: ``.warc.gz`` as one, else the last suffix (lower case)."""
+    name = path.name.lower()
+    return ".warc.gz" if name.endswith(".warc.gz") else path.suffix.lower()
 
 # A decoded text whose share of control characters (other than tab, newline, CR, FF, VT)
 # is above this is binary, whatever the decoder said.
@@ -112,6 +120,9 @@ class Skip(enum.Enum):
     """a link to a folder already read (e.g. ``loop/up -> ..``)"""
     OUTSIDE = "outside"
     """a link leading out of the input folder"""
+    RECORD = "record"
+    """a WARC record that is no article (a request, a redirect, an error, not HTML, a URL
+    crawled again in the same file)"""
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,8 @@ class Skipped:
 
     path: str
     why: Skip
+    detail: str = ""
+    """For a WARC record, why ("not HTML", "redirect", "HTTP 404", ...)."""
 
 
 class _Refused(Exception):
@@ -153,7 +166,7 @@ def iter_articles(inputs: Iterable[str | Path],
                 elif file.resolve() not in skip:
                     yield from _read_file(file)
         elif path.is_file():
-            if path.suffix.lower() not in SUFFIXES:
+            if _suffix(path) not in SUFFIXES:
                 yield IngestError(
                     str(path),
                     f"unsupported file type {path.suffix or '(none)'!r} "
@@ -177,7 +190,9 @@ def count_articles(inputs: Iterable[str | Path], exclude: Iterable[str | Path] =
         files = ([f for f in _walk(path) if not isinstance(f, Skipped) and f.resolve() not in skip]
                  if path.is_dir() else [path])
         for file in files:
-            total += _count_lines(file) if file.suffix.lower() in JSONL_SUFFIXES else 1
+            kind = _suffix(file)
+            total += (_count_lines(file) if kind in JSONL_SUFFIXES
+                      else warc.count(file) if kind in WARC_SUFFIXES else 1)
     return total
 
 
@@ -228,7 +243,7 @@ def _walk(root: Path) -> Iterator[Path | Skipped]:
                 if not enter(path):
                     yield Skipped(str(path), Skip.LOOP)
             elif entry.is_file():
-                if path.suffix.lower() in SUFFIXES:
+                if _suffix(path) in SUFFIXES:
                     yield path
                 else:
                     yield Skipped(str(path), Skip.UNSUPPORTED)
@@ -241,9 +256,12 @@ def _read_file(path: Path) -> Iterator[RawArticle | IngestError]:
         shown = os.fsencode(path).decode("utf-8", "backslashreplace")
         yield IngestError(shown, "file name is not valid UTF-8 (rename the file)")
         return
-    suffix = path.suffix.lower()
+    suffix = _suffix(path)
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl(path)
+        return
+    if suffix in WARC_SUFFIXES:
+        yield from _read_warc(path)
         return
     try:
         text = _read_document(path, is_html=suffix in HTML_SUFFIXES)
@@ -398,6 +416,48 @@ def _detect(data: bytes) -> tuple[str | None, str | None]:
             raise _Refused(f"cannot tell the text's encoding (as likely {name} as {rivals[0]}; "
                            "neither reads as Vietnamese): save the file as UTF-8")
     return name, text
+
+
+# --------------------------------------------------------------------------- WARC
+
+
+def _read_warc(path: Path) -> Iterator[RawArticle | IngestError | Skipped]:
+    """One article per HTML response record (``pipeline.warc``); the other records are
+    skipped and counted; a record that cannot be read is its own error; a URL crawled
+    again in the same file is read once (its first response)."""
+    where = str(path)
+    seen: set[str] = set()
+    try:
+        for record in warc.records(path, MAX_BYTES):
+            if isinstance(record, warc.Skipped):
+                yield Skipped(f"{where}#{record.number}", Skip.RECORD, record.reason)
+            elif isinstance(record, warc.Refused):
+                yield IngestError(where, record.message, line=record.number)
+            elif record.id in seen:
+                yield Skipped(f"{where}#{record.number}", Skip.RECORD, "URL crawled again")
+            else:
+                seen.add(record.id)
+                try:
+                    html = normalize_text(_decode_record(record))
+                except _Refused as why:
+                    yield IngestError(where, str(why), line=record.number, id=record.id)
+                    continue
+                url = web_url(record.url)
+                yield RawArticle(id=record.id, path=where, text=None, html=html, url=url, line=record.number)
+    except OSError as exc:
+        yield IngestError(where, f"cannot read file ({exc.strerror or exc})")
+    except warc.NotWarc as exc:
+        yield IngestError(where, str(exc))
+    except Exception as exc:  # warcio's own errors on a damaged file
+        yield IngestError(where, f"not a readable WARC file ({type(exc).__name__}: {exc})")
+
+
+def _decode_record(record: "warc.Record") -> str:
+    """A record's body: by the charset its HTTP header declares, else as any HTML file."""
+    text = _strict(record.body, record.charset) if record.charset else None
+    if text is not None:
+        return _checked(text, record.charset)
+    return decode_bytes(record.body, is_html=True)
 
 
 # --------------------------------------------------------------------------- JSONL

@@ -77,11 +77,15 @@ class Skips:
     counts: Counter = field(default_factory=Counter)
     suffixes: set[str] = field(default_factory=set)
     examples: dict[Skip, list[str]] = field(default_factory=dict)
+    records: Counter = field(default_factory=Counter)
+    """WARC records skipped, by why."""
 
     def add(self, item: Skipped) -> None:
         self.counts[item.why] += 1
         if item.why is Skip.UNSUPPORTED:
             self.suffixes.add(Path(item.path).suffix.lower() or "(none)")
+        elif item.why is Skip.RECORD:
+            self.records[item.detail] += 1
         else:
             shown = self.examples.setdefault(item.why, [])
             if len(shown) < EXAMPLES:
@@ -93,6 +97,9 @@ class Skips:
             n = self.counts[Skip.UNSUPPORTED]
             types = "unsupported type" if len(self.suffixes) == 1 else "unsupported types"
             out.append(f"{plural(n, 'file')} of {types}: {', '.join(sorted(self.suffixes))}")
+        if self.counts[Skip.RECORD]:
+            reasons = ", ".join(f"{n} {why}" for why, n in self.records.most_common())
+            out.append(f"{plural(self.counts[Skip.RECORD], 'WARC record')} that are no articles ({reasons})")
         for why, one, many in ((Skip.LOOP, "link to a folder already read", "links to folders already read"),
                                (Skip.OUTSIDE, "link out of the input", "links out of the input")):
             n = self.counts[why]

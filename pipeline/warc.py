@@ -45,6 +45,10 @@ class Refused:
     message: str
 
 
+class NotWarc(ValueError):
+    """The file is not a WARC file at all."""
+
+
 def article_id(url: str) -> str:
     """The stable id of a crawled page: the same URL gives the same id in every crawl."""
     return "warc_" + hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:16]
@@ -56,6 +60,8 @@ def records(path: Path, max_bytes: int) -> Iterator[Union[Record, Skipped, Refus
 
     with path.open("rb") as stream:
         for number, record in enumerate(ArchiveIterator(stream), 1):
+            if not record.format.startswith("warc"):  # warcio reads anything as an old ARC
+                raise NotWarc("not a WARC file (no WARC/1.x record header)")
             if record.rec_type != "response":
                 yield Skipped(number, f"{record.rec_type} record")
                 continue
@@ -79,7 +85,22 @@ def records(path: Path, max_bytes: int) -> Iterator[Union[Record, Skipped, Refus
             if len(body) > max_bytes:
                 yield Refused(number, f"record body above the {max_bytes / 2**20:.3g} MB limit")
                 continue
+            if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than its header says
+                yield Refused(number, "record cut short: the file is truncated")
+                return
             charset = None
             if "charset=" in content_type:
                 charset = content_type.split("charset=", 1)[1].split(";")[0].strip(" \"'") or None
             yield Record(article_id(url), url, body, charset, number)
+
+
+def count(path: Path) -> int:
+    """How many HTML responses the file holds, about (for a progress bar): the response
+    records, read without their bodies; 1 for a file warcio cannot read."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    try:
+        with path.open("rb") as stream:
+            return max(1, sum(1 for r in ArchiveIterator(stream) if r.rec_type == "response"))
+    except Exception:
+        return 1
