@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 
+from ..intervals import Covered
 from ..nlp import Doc
 from ..rules import Rules
 from ..schema import Association
@@ -54,7 +55,7 @@ class Associations:
         ones among them that convene the meeting (its own congress, "X tổ chức ..."; else
         the story's subject), each with whether it is said to."""
         titles = doc.spans_of("title")
-        in_title = _covered([(t.start, t.end) for t in titles])
+        in_title = Covered((t.start, t.end) for t in titles)
         mentions = [m for m in self.mentions.find(doc.text) if not in_title(m.start)]
         if not mentions:
             return [], []
@@ -159,12 +160,6 @@ def _is_headline(doc: Doc) -> bool:
     story = doc.facts.get("story")
     first = doc.sentences[0].text if doc.sentences else ""
     return bool(story and story.title and first and story.title[:40] in first)
-
-
-def _covered(spans: list[tuple[int, int]]):
-    def inside(at: int) -> bool:
-        return any(a <= at < b for a, b in spans)
-    return inside
 
 
 def _once_each(chosen: list[Mention], every: list[Mention], meeting_level: str | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..intervals import Disjoint
 from ..rules import Rules
 from ..text import fold, fold_same_len, nfc
 
@@ -93,12 +94,8 @@ class Matcher:
                 cands.append((start, end, g["payload"], variant, printed))
                 break  # longest acceptable variant at this position
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-        taken: list[tuple[int, int]] = []
-        out = []
-        for c in cands:
-            if all(c[1] <= s or c[0] >= e for s, e in taken):
-                taken.append((c[0], c[1]))
-                out.append(c)
+        taken = Disjoint()
+        out = [c for c in cands if taken.add(c[0], c[1])]
         out.sort(key=lambda c: c[0])
         return out
 
