@@ -43,6 +43,7 @@ class Directives:
         self.task = re.compile(rf"{B}(?:{_words(r.task_markers)}){E}", re.I)
         self.imperative = re.compile(rf"^(?:{_words(r.imperatives)}){E}", re.I)
         self.adopted = re.compile(rf"{B}(?:{_words(r.adopted)}){E}\s*:?\s*", re.I)
+        self.adopts = re.compile(rf"^\W*(?:{_words(r.adopts)}){E}", re.I)
         self.not_task = re.compile(rf"{B}(?:{_words(r.not_tasks)}){E}", re.I)
         # Salutations and wishes open with a verb too ("Thưa các vị đại biểu", "Chúc Đại hội ...").
         self.not_imperative = {fold(w) for w in r.not_imperatives}
@@ -89,6 +90,9 @@ class Directives:
             if adopted and (intro is None or adopted.start() < intro.start()):
                 found += tasks(sentence, text[adopted.end():], None)
                 in_speech, speaker, quiet = True, None, 0
+                continue
+            if self.adopts.match(text):
+                in_speech, speaker, quiet = True, None, 0  # the meeting's own tasks follow
                 continue
             if not in_speech and self.target.match(text) and not self.not_task.search(text):
                 found += tasks(sentence, text, None)
