@@ -153,9 +153,10 @@ class Directives:
     def _starts_with_verb(self, sentence: Sentence) -> bool:
         """Within a speech, a sentence whose first word underthesea tags as a verb is an
         imperative ("Vận động hội viên ...", "Giữ vững ..."), unless it reports a result."""
+        if self.not_task.search(sentence.text):  # before tagging: most sentences stop here
+            return False
         tagged = [(w, t) for w, t in sentence.tagged if t != "CH"]
-        return (bool(tagged) and tagged[0][1] == "V" and fold(tagged[0][0]) not in self.not_imperative
-                and not self.not_task.search(sentence.text))
+        return bool(tagged) and tagged[0][1] == "V" and fold(tagged[0][0]) not in self.not_imperative
 
     def _is_task(self, text: str) -> bool:
         """An instruction: an imperative verb first ("Rà soát ...", "Duy trì ..."), or a task

@@ -134,6 +134,11 @@ class Officials:
     def _names_in_run(self, text, run) -> list[tuple[int, int]]:
         # A name never starts inside a place name ("Tỉnh ủy Kiên Giang Mai Văn Huỳnh"), nor
         # inside a district's name printed after its administrative word ("Huyện ủy Đồng Phú").
+        # No name without two words one of which a surname can start (most runs: one word).
+        starts = [k for k in range(len(run) - 1)
+                  if fold(run[k][2]) in self.surnames or run[k + 1][2] in self.name_middles]
+        if not starts:
+            return []
         base = run[0][0]
         places = [(base + p.start, base + p.end) for p in find_provinces(text[base: run[-1][1]])]
         if self.place_before.search(fold_in_place(text[max(0, base - 20): base])):
