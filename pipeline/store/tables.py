@@ -57,6 +57,8 @@ class FactTable:
 
 
 def _meeting_rows(article: Article) -> list[dict[str, Any]]:
+    if not article.relevant:
+        return []  # a page set aside is no meeting: no row, no map point (GOLD.md)
     m = article.meeting
     return [{
         "date": m.date,
