@@ -15,6 +15,7 @@ to ``outputs/screenshots/``.
 from __future__ import annotations
 
 import io
+import re
 import os
 import shutil
 from pathlib import Path
@@ -352,3 +353,45 @@ def test_a_web_url_is_a_working_link(hostile_server, hostile_page):
     link.click()
     page.wait_for_timeout(500)
     assert WEB_URL in page.outside  # followed (and cut off: the test is offline)
+
+
+# --------------------------------------------------------------------------- set aside
+
+
+@pytest.fixture(scope="module")
+def shared_server(shared, tmp_path_factory):
+    """The shared texts (meetings and off-topic pages) extracted by the real pipeline."""
+    db_path = tmp_path_factory.mktemp("shared") / "hoi_doan.db"
+    run([shared / d for d in ("seeds", "dev", "dev2", "offtopic")], db_path, None, log=io.StringIO())
+    with datasette(db_path) as base:
+        yield base, db_path
+
+
+@pytest.fixture
+def shared_page(browser, shared_server):
+    context, page = offline_page(browser, shared_server[0])
+    yield page
+    context.close()
+
+
+def test_set_aside_query_with_scores_and_reasons(shared_server, shared_page):
+    base, _ = shared_server
+    page = shared_page
+    page.goto(f"{base}/hoi_doan/set_aside")
+    sync_api.expect(page.locator("h1")).to_contain_text("Bài để riêng")
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() >= 40
+    scores = [float(t) for t in page.locator("td.col-relevance").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True) and max(scores) < 0.3
+    reasons = page.locator("td.col-relevance_reasons").first
+    sync_api.expect(reasons.locator(".vi-label").first).to_have_attribute("title", re.compile(r"\(\W?\d"))
+    shown = " ".join(page.locator("td.col-relevance_reasons").all_inner_texts())
+    assert "không nêu cuộc họp nào" in shown and "no meeting named" not in shown
+    shot(page, "set_aside")
+    # the facet of the signals behind them, in Vietnamese
+    page.goto(f"{base}/hoi_doan/relevance_signals?relevant=0")
+    facet = page.locator(".facet-info[data-column='signal']")
+    sync_api.expect(facet).to_contain_text("không nêu cuộc họp nào")
+    page.screenshot(path=str(SCREENSHOTS / "set_aside_signals.png"))  # the facets, on top
+    assert not page.js_errors and not page.outside, (page.js_errors, page.outside)
+

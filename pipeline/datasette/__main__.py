@@ -20,7 +20,7 @@ def _needs_links(db: str) -> bool:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         names = {row[0] for row in conn.execute("select name from sqlite_master")}
     return not {"people", "provinces", "person_appearances", "meetings_map",
-                "province_meetings", "meetings_vi"} <= names
+                "province_meetings", "meetings_vi", "relevance_signals"} <= names
 
 
 def _port_taken(host: str, port: int) -> str | None:

@@ -6,7 +6,8 @@ database file is called.
 - ``prepare_connection``: the ``vi`` collation (Vietnamese alphabetical order) and
   ``vi_fold(text)`` (no accents: "tran thanh lam" = "Trần Thanh Lâm") on every connection;
 - ``render_cell``: Vietnamese labels of stored codes (``chair`` → chủ trì), links from
-  every fact to its evidence, from ``person_id`` to the person's page; a ``url`` cell is a
+  every fact to its evidence, from ``person_id`` to the person's page;
+  ``relevance_reasons`` in Vietnamese; a ``url`` cell is a
   link only when it is an http(s) address (``schema.web_url``), text otherwise;
 - pages: ``/<db>/-/article/<id>`` (evidence: the cleaned text with the spans the
   extraction found highlighted by kind, from the ``spans`` table; autoescaped, a ``<script>`` in an article is shown as text),
@@ -44,7 +45,8 @@ import datasette.handle_exception as _handle_exception  # noqa: E402
 _handle_exception.rich = None
 
 FACT_TABLES = tuple(t.name for t in _FACT_TABLES)
-ARTICLE_LINK_TABLES = (*FACT_TABLES, "person_appearances", "meetings_map", "meetings_vi", None)
+ARTICLE_LINK_TABLES = (*FACT_TABLES, "person_appearances", "meetings_map", "meetings_vi",
+                       "relevance_signals", None)
 WRITE_ACTIONS = {
     "insert-row", "delete-row", "update-row", "create-table", "alter-table", "drop-table",
     "upsert-row",
@@ -137,6 +139,12 @@ def render_cell(row, value, column, table, database, datasette):
         )
     if column == "person_id" and table in ("person_appearances", None) and isinstance(value, str):
         return Markup('<a href="{}">{}</a>').format(person_url(datasette, database, value), value)
+    if column == "relevance_reasons":
+        reasons = site.relevance_reasons_vi(value)
+        if reasons is not None:
+            return Markup('<span class="relevance-reasons">{}</span>').format(Markup("; ").join(
+                Markup('<span class="vi-label" title="{}">{}</span>').format(raw, shown)
+                for shown, raw in reasons))
     return None
 
 
@@ -246,6 +254,8 @@ async def article_page(datasette, request):
         "meeting": meeting,
         "facts": facts,
         "people": people,
+        "relevance_reasons": site.relevance_reasons_vi(article["relevance_reasons"])
+        if "relevance_reasons" in article.keys() else None,
         "row_url": datasette.urls.table(database, "articles") + "/" + tilde_encode(article_id),
         # linked only when it is a web address (a database written before this rule, or by
         # hand, may hold a javascript: one)
@@ -266,12 +276,12 @@ async def map_page(datasette, request):
     rows = [dict(r) for r in (await db.execute(
         "select * from province_meetings order by era, name collate vi")).rows]
     grid = request.args.get("layout") == "grid"
-    meetings = datasette.urls.table(database, "meetings")
+    # meetings_vi: what the map counts (the articles judged relevant)
     meetings_vi = datasette.urls.table(database, "meetings_vi")
 
     def link(p):
         if p["era"] == "pre2025":
-            return f"{meetings}?province_id={tilde_encode(p['province_id'])}"
+            return f"{meetings_vi}?province_id={tilde_encode(p['province_id'])}"
         return f"{meetings_vi}?province_after_2025_id={tilde_encode(p['province_id'])}"
 
     eras = [maps.era_map(era, [r for r in rows if r["era"] == era], link, grid)
@@ -285,17 +295,20 @@ async def map_page(datasette, request):
 
 async def charts_page(datasette, request):
     database, db = await _database(datasette, request)
+    if "meetings_vi" not in await db.view_names():
+        raise NotFound("This database has no meetings_vi view (run an extraction)")
+    # meetings_vi: the meetings of articles judged relevant (set-aside pages are not counted)
     months = (await db.execute(
-        "select month, count(*) from meetings where month is not null group by month")).rows
+        "select month, count(*) from meetings_vi where month is not null group by month")).rows
     provinces = (await db.execute(
-        "select m.province, p.region, count(*) from meetings m "
+        "select m.province, p.region, count(*) from meetings_vi m "
         "left join provinces p on p.id = m.province_id where m.province is not null "
         "group by m.province order by count(*) desc, m.province collate vi")).rows
     return Response.html(await datasette.render_template("charts.html", {
         "database": database,
         "month_chart": charts.time_chart(charts.month_series((r[0], r[1]) for r in months)),
         "province_chart": charts.bar_chart([(r[0], r[1], r[2]) for r in provinces]),
-        "meetings_url": datasette.urls.table(database, "meetings"),
+        "meetings_url": datasette.urls.table(database, "meetings_vi"),
     }, request=request))
 
 
