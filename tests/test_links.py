@@ -185,7 +185,8 @@ def test_ids_that_lost_their_merge_target_are_deleted(tmp_path):
         store.delete_article("bt")
         store.delete_article("after")
         assert store.refresh_links() == {"people": 0, "changed": 0, "merged": 0,
-                                         "meetings_linked": 0}
+                                         "meetings_linked": 0, "bodies": 0, "bodies_linked": 0,
+                                         "bodies_unplaced": 0, "bodies_changed": 0}
         assert store.db.table("people").count == 0
 
 

@@ -1,4 +1,4 @@
-"""Tables derived from the facts, for analysts: provinces, people and their views.
+"""Tables derived from the facts, for analysts: provinces, people, bodies and their views.
 
 Called through ``Store`` (section "derived tables for analysts" of ``store/__init__.py``)
 at the end of every extraction run, after all articles are written:
@@ -11,15 +11,17 @@ at the end of every extraction run, after all articles are written:
   meeting's date);
 - ``people``: one row per real person (``pipeline.people``); ``officials.person_id``
   links every officials row to it;
+- ``bodies``: one row per association body (``bodies.py``); ``associations.body_id``
+  links every associations row to it;
 - views ``person_appearances`` (each person's appearances in date order: the title
   history), ``meetings_map`` (meetings with the latitude/longitude of their province,
   for the map) and ``meetings_per_month`` (for the chart).
 
 Only the articles judged relevant feed them (``articles.relevant`` is not 0).
 
-The derived columns (``officials.person_id``, ``meetings.province_id``) are not part of an
-article's rows (``tables.DERIVED_COLUMNS``): writing an article leaves them empty until the
-next refresh.
+The derived columns (``officials.person_id``, ``meetings.province_id``,
+``associations.body_id``) are not part of an article's rows (``tables.DERIVED_COLUMNS``):
+writing an article leaves them empty until the next refresh.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from typing import Any, Optional
 from sqlite_utils import Database
 
 from .. import gazetteer, people as people_mod
-from . import analyst
+from . import analyst, bodies
 
 PROVINCE_COLUMNS = {
     "id": str,
@@ -423,16 +425,20 @@ def refresh_people(db: Database) -> dict[str, int]:
 
 def refresh(db: Database) -> dict[str, int]:
     """Everything above, in order: provinces, link columns, meetings → provinces, people,
-    views, in one transaction: a reader sees the links before or after, never half (nor
-    an empty ``people``), also when the run is killed during the refresh. Then the analysts' tables. Idempotent; a re-run on an
-    unchanged database changes nothing. Only articles judged relevant feed people and
-    views (``articles.relevant``; NULL, a row written before relevance, counts as
+    association bodies (``bodies.py``), views, in one transaction: a reader sees the links
+    before or after, never half (nor an empty ``people`` or ``bodies``), also when the run
+    is killed during the refresh. Then the analysts' tables. Idempotent; a re-run on an
+    unchanged database changes nothing. Only articles judged relevant feed people, bodies
+    and views (``articles.relevant``; NULL, a row written before relevance, counts as
     relevant)."""
     with db.atomic():
         ensure_provinces(db)
         _ensure_link_columns(db)
         linked = link_meetings(db)
         counts = refresh_people(db)
+        body_counts = bodies.refresh(db)
         ensure_views(db)
     analyst.refresh(db)
-    return dict(counts, meetings_linked=linked)
+    return dict(counts, meetings_linked=linked, bodies=body_counts["bodies"],
+                bodies_linked=body_counts["linked"], bodies_unplaced=body_counts["unplaced"],
+                bodies_changed=body_counts["changed"])
