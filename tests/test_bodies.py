@@ -1,12 +1,16 @@
 """Association bodies across articles (pipeline/store/bodies.py): the rule on names written
 for these tests, the refresh on hand-made articles, and (``slow``) the shared texts
-extracted by the real pipeline."""
+extracted by the real pipeline, browsed over HTTP."""
 from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import sqlite3
+import urllib.parse
+import urllib.request
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -314,3 +318,159 @@ def test_shared_texts_merger_successor_and_irrelevant_excluded(shared_db):
         where a.relevant = 0 and o.person_id is not null""")[0]["n"] == 0
     assert query(shared_db, "select count(*) as n from articles where relevant = 0")[0]["n"] >= 40
 
+
+# --------------------------------------------------------------------------- over HTTP
+
+
+@pytest.fixture(scope="module")
+def server(shared_db):
+    from tests.servers import datasette
+
+    with datasette(shared_db) as base:
+        yield base
+
+
+DB = "hoi_doan"
+
+
+def get(base, path, **params):
+    url = base + path + ("?" + urllib.parse.urlencode(params) if params else "")
+    with urllib.request.urlopen(url, timeout=30) as response:
+        body = response.read()
+        return json.loads(body) if "json" in response.headers.get("content-type", "") else body.decode()
+
+
+def canned(server, name, **params):
+    return get(server, f"/{DB}/{name}.json", _shape="array", _size="max", **params)
+
+
+def body_url(body):
+    from datasette.utils import tilde_encode
+
+    return f"/{DB}/bodies/{tilde_encode(body)}"
+
+
+@pytest.mark.slow
+def test_body_page_lists_meetings_in_date_order_with_who_met_it(server, shared_db):
+    # the body with the most dated meetings, and every one of its meetings
+    counts = query(shared_db, """
+        select s.body_id, count(distinct m.date) as n from associations s
+        join meetings m using (article_id) where s.body_id is not null and m.date is not null
+        group by s.body_id order by n desc, s.body_id limit 1""")
+    body = counts[0]["body_id"]
+    assert counts[0]["n"] >= 2
+    meetings = query(shared_db, """
+        select s.article_id, m.date from associations s join meetings m using (article_id)
+        where s.body_id = ?""", [body])
+    page = get(server, body_url(body))
+    shown = [cell.split('"')[0] for cell in page.split('<tr data-date="')[1:]]
+    dated = sorted(m["date"] for m in meetings if m["date"])
+    assert shown == dated + [""] * (len(meetings) - len(dated))
+    # every chair of those meetings is named, linked to their person page
+    chairs = query(shared_db, f"""
+        select distinct o.name, o.person_id from officials o
+        where o.role = 'chair' and o.article_id in ({', '.join('?' * len(meetings))})""",
+                   [m["article_id"] for m in meetings])
+    assert chairs
+    for chair in chairs:
+        assert f'/{DB}/people/{chair["person_id"]}"' in page and chair["name"] in page
+    assert "Người gặp tổ chức này nhiều nhất" in page
+
+
+@pytest.mark.slow
+def test_leaders_of_body_and_associations_of_person(server, shared_db):
+    rows = query(shared_db, """
+        select s.body_id, o.person_id, o.article_id, o.role from associations s
+        join officials o using (article_id) where s.body_id is not null and o.person_id is not null""")
+    by_body: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    chaired: dict[str, Counter] = defaultdict(Counter)
+    for r in rows:
+        by_body[r["body_id"]][r["person_id"]].add(r["article_id"])
+        if r["role"] == "chair":
+            chaired[r["body_id"]][r["person_id"]] += 1
+    body = max(by_body, key=lambda b: (len(by_body[b]), b))
+    found = canned(server, "leaders_of_body", body=body)
+    assert {(r["person_id"], r["meetings"], r["chaired"]) for r in found} == {
+        (p, len(a), chaired[body][p]) for p, a in by_body[body].items()}
+    assert [r["meetings"] for r in found] == sorted((r["meetings"] for r in found), reverse=True)
+
+    by_person: dict[str, set] = defaultdict(set)
+    for r in rows:
+        by_person[r["person_id"]].add(r["body_id"])
+    person = max(by_person, key=lambda p: (len(by_person[p]), p))
+    found = canned(server, "associations_of_person", person=person)
+    assert {r["body_id"] for r in found if r["body_id"]} == by_person[person]
+    assert {r["person_id"] for r in found} == {person}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("months", [6, 24])
+def test_bodies_without_recent_meetings(server, shared_db, months):
+    import datetime as dt
+
+    newest = query(shared_db, """select max(m.date) as d from meetings m join articles a
+                                 on a.id = m.article_id where a.relevant = 1""")[0]["d"]
+    day = dt.date.fromisoformat(newest)
+    month = day.month - months
+    year, month = day.year + (month - 1) // 12, (month - 1) % 12 + 1
+    since = dt.date(year, month, day.day).isoformat()
+    expected = [r["id"] for r in query(shared_db, "select * from bodies")
+                if (r["last_date"] is None or r["last_date"] < since) and r["successor_id"] is None]
+    found = canned(server, "bodies_without_recent_meetings", months=months)
+    assert sorted(r["body_id"] for r in found) == sorted(expected)
+    assert {r["since"] for r in found} == {since} and {r["newest_meeting"] for r in found} == {newest}
+    dated = [r["last_date"] for r in found if r["last_date"]]
+    assert dated == sorted(dated)
+
+
+@pytest.mark.slow
+def test_meetings_per_association_kind_and_set_aside(server, shared_db):
+    rows = query(shared_db, """
+        select s.kind, m.year, m.province, s.article_id from associations s
+        join meetings m using (article_id) join articles a on a.id = s.article_id where a.relevant = 1""")
+    expected: dict[tuple, set] = defaultdict(set)
+    for r in rows:
+        expected[(r["kind"], r["year"], r["province"])].add(r["article_id"])
+    found = canned(server, "meetings_per_association_kind")
+    assert {(r["kind"], r["year"], r["province"]): r["meetings"] for r in found} == {
+        key: len(ids) for key, ids in expected.items()}
+
+    aside = canned(server, "set_aside")
+    stored = query(shared_db, "select id, relevance from articles where relevant = 0")
+    assert sorted(r["article_id"] for r in aside) == sorted(r["id"] for r in stored)
+    assert [r["relevance"] for r in aside] == sorted((r["relevance"] for r in aside), reverse=True)
+    page = get(server, f"/{DB}/set_aside")
+    assert "Bài để riêng" in page and "không nêu cuộc họp nào" in page  # reasons in Vietnamese
+
+
+@pytest.mark.slow
+def test_facets_on_kinds_levels_bodies_and_relevance(server):
+    facets = get(server, f"/{DB}/associations.json")["facet_results"]
+    assert {"kind", "level"} <= set(facets)
+    facets = get(server, f"/{DB}/bodies.json")["facet_results"]
+    assert {"kind", "level", "province"} <= set(facets)
+    page = get(server, f"/{DB}/bodies")
+    assert 'level=province">tỉnh</a>' in page.replace("&amp;", "&")  # Vietnamese labels
+    signals = get(server, f"/{DB}/relevance_signals.json", relevant=0)["facet_results"]["signal"]
+    assert {"no meeting named", "party"} <= {v["value"] for v in signals["results"]}
+    page = get(server, f"/{DB}/articles")
+    assert 'relevant=0">để riêng</a>' in page.replace("&amp;", "&")
+
+
+@pytest.mark.slow
+def test_chart_of_meetings_per_kind_over_time(server, shared_db):
+    page = get(server, f"/{DB}/-/charts")
+    chart = page.split('id="kinds"')[1]
+    drawn: Counter = Counter()
+    for year, n in re.findall(r'class="bar bar-kind" data-kind="[^"]*" data-year="(\d+)" '
+                              r'data-meetings="(\d+)"', chart):
+        drawn[int(year)] += int(n)
+    rows = query(shared_db, """
+        select m.year, s.kind, count(distinct s.article_id) as n from associations s
+        join meetings m using (article_id) join articles a on a.id = s.article_id
+        where a.relevant = 1 and m.year is not null group by m.year, s.kind""")
+    per_year: Counter = Counter()
+    for r in rows:
+        per_year[r["year"]] += r["n"]
+    assert dict(drawn) == dict(per_year)
+    assert "Loại hội (tổng số cuộc họp)" in chart and "năm" in chart

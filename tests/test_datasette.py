@@ -80,6 +80,13 @@ SET_ASIDE = article("x9", "2025-03-15", "Lai Châu", LAC, chair_titles=("Bí th�
             "relevance_reasons": ["meeting: hội nghị (+0.5)", "sport: hội thao (-2.5)"],
             "associations": [Association(name="Hội Nông dân tỉnh Lai Châu", kind="Hội Nông dân",
                                          level="province")]})
+HND = [Association(name="Hội Nông dân tỉnh", kind="Hội Nông dân", level="province")]
+HND_HUE = "hoi-nong-dan/tinh/thua-thien-hue"
+MTTQ_HA_NOI = "mat-tran-to-quoc/tinh/ha-noi"
+for _i in (3, 2):  # x4 (1 June) is written before x3 (20 May): the page sorts by date
+    ARTICLES[_i] = ARTICLES[_i].model_copy(update={"associations": HND})
+ARTICLES[0] = ARTICLES[0].model_copy(update={"associations": [
+    Association(name="Ủy ban MTTQ Việt Nam thành phố Hà Nội", kind="Mặt trận Tổ quốc", level="province")]})
 
 
 def get(base: str, path: str, **params):
@@ -369,6 +376,7 @@ def test_a_set_aside_article_counts_nowhere(server):
     assert rows(server, "person_appearances", article_id="x9") == []
     assert rows(server, "meetings_vi", article_id="x9") == []
     assert rows(server, "meetings_map", article_id="x9") == []
+    assert {r["id"] for r in rows(server, "bodies")} == {HND_HUE, MTTQ_HA_NOI}  # not Lai Châu's
     found = {(r["era"], r["name"]): r["meetings"] for r in rows(server, "province_meetings", _size="max")}
     assert found[("pre2025", "Lai Châu")] == 0 and found[("post2025", "Lai Châu")] == 0
     lai_chau = get(server, f"/{DB}/-/map").split('data-name="Lai Châu"')[1].split(">")[0]
@@ -380,3 +388,46 @@ def test_a_set_aside_article_counts_nowhere(server):
     search = get(server, "/-/search", q="hoang van lac")
     assert f"/{DB}/people/" not in search.split('data-table="people"')[1].split("</section>")[0]
 
+
+# --------------------------------------------------------------------------- bodies
+
+
+def test_body_page_lists_its_meetings_in_date_order_with_who_met_it(server):
+    from datasette.utils import tilde_encode
+
+    body = rows(server, "bodies", id=HND_HUE)[0]
+    assert (body["id"], body["meetings"], body["name"]) == (HND_HUE, 2, "Hội Nông dân tỉnh Thừa Thiên Huế")
+    page = get(server, f"/{DB}/bodies/{tilde_encode(HND_HUE)}")
+    table = page.split('class="rows-and-columns body-meetings"')[1].split("</table>")[0]
+    assert [cell.split('"')[0] for cell in table.split('<tr data-date="')[1:]] == ["2024-05-20", "2024-06-01"]
+    first, second = table.split('<tr data-date="')[1:]
+    assert AN in first.split('class="body-meeting-chairs"')[1].split("</td>")[0]
+    assert BINH in first.split('class="body-meeting-others"')[1].split("</td>")[0]  # attended x3
+    assert BINH in second.split('class="body-meeting-chairs"')[1].split("</td>")[0]
+    leaders = page.split('class="rows-and-columns body-leaders"')[1]
+    assert leaders.index(BINH) < leaders.index(AN)  # two meetings before one
+
+
+def test_body_queries(server):
+    leaders = rows(server, "leaders_of_body", body=HND_HUE)
+    assert [(r["name"], r["meetings"], r["chaired"]) for r in leaders] == [(BINH, 2, 1), (AN, 1, 1)]
+    met = rows(server, "associations_of_person", person="nguyen van an")
+    assert [(r["person"], r["body_id"], r["meetings"], r["chaired"]) for r in met] == [
+        (AN, HND_HUE, 1, 1), (AN, MTTQ_HA_NOI, 1, 1)]  # by meetings, then by name
+    # months before the newest meeting (2024-06-01, not today); Hà Nội's Front met 2023-11-02
+    quiet = rows(server, "bodies_without_recent_meetings", months=6)
+    assert [(r["body_id"], r["last_date"], r["since"]) for r in quiet] == [
+        (MTTQ_HA_NOI, "2023-11-02", "2023-12-01")]
+    assert rows(server, "bodies_without_recent_meetings", months=12) == []
+    assert rows(server, "bodies_without_recent_meetings", months="") == []  # the default: 12
+    per_kind = rows(server, "meetings_per_association_kind")
+    assert [(r["kind"], r["year"], r["province"], r["meetings"]) for r in per_kind] == [
+        ("Hội Nông dân", 2024, "Thừa Thiên Huế", 2), ("Mặt trận Tổ quốc", 2023, "Hà Nội", 1)]
+
+
+def test_search_all_finds_a_body_without_accents(server):
+    from datasette.utils import tilde_encode
+
+    page = get(server, "/-/search", q="hoi nong dan thua thien hue")
+    found = page.split('data-table="bodies"')[1].split("</section>")[0]
+    assert f'href="/{DB}/bodies/{tilde_encode(HND_HUE)}"' in found and "2 cuộc họp" in found

@@ -8,8 +8,9 @@
   ``pipeline/datasette/labels.yaml``; the stored codes stay the API;
 - ``vi_meeting_kinds`` (``printed``, ``kind``): every printed meeting kind and the one
   kind it is counted as ("hội nghị giao ban" and "giao ban" → "giao ban");
-- full-text indexes ``people_fts`` (name, latest title, province) and ``officials_fts``
-  (name, title), kept up to date by triggers, so that "search all" finds people;
+- full-text indexes ``people_fts`` (name, latest title, province), ``officials_fts``
+  (name, title) and ``bodies_fts`` (name, names as printed), kept up to date by triggers,
+  so that "search all" finds people and association bodies;
 - views ``meetings_vi`` (meetings with the normalised kind and the province after the
   merger as a row of ``provinces``), ``province_meetings`` (meetings per province of
   both eras, for the choropleth), both over the articles judged relevant only, and
@@ -32,7 +33,8 @@ from ..text import fold, nfc
 from .tables import FTS_TOKENIZE
 
 LABELS = Path(__file__).resolve().parents[1] / "datasette" / "labels.yaml"
-FTS = {"people": ("name", "latest_title", "home_province"), "officials": ("name", "title")}
+FTS = {"people": ("name", "latest_title", "home_province"), "officials": ("name", "title"),
+       "bodies": ("name", "names_as_printed")}
 
 
 @lru_cache(maxsize=1)
