@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 import pytest
 
 from pipeline.schema import Article, Association, Meeting, Official
-from pipeline.store import Store, bodies, links
+from pipeline.store import Store, links
 from pipeline.store.bodies import Body, body_id, body_of
 
 
@@ -230,7 +230,11 @@ def test_a_refresh_that_fails_leaves_the_old_bodies(tmp_path, monkeypatch):
             store.refresh_links()
     after = _dump(path)
     assert after["bodies"] == before["bodies"]
-    assert [r for r in after["associations"]] == before["associations"]
+    assert after["associations"] == before["associations"]
+    monkeypatch.undo()  # and the same refresh, not stopped, does change them
+    with Store(path) as store:
+        store.refresh_links()
+    assert _dump(path)["bodies"] != before["bodies"]
 
 
 # --------------------------------------------------------------------------- the shared texts
@@ -317,6 +321,54 @@ def test_shared_texts_merger_successor_and_irrelevant_excluded(shared_db):
         select count(*) as n from officials o join articles a on a.id = o.article_id
         where a.relevant = 0 and o.person_id is not null""")[0]["n"] == 0
     assert query(shared_db, "select count(*) as n from articles where relevant = 0")[0]["n"] >= 40
+
+
+DIE_IN_BODIES_REFRESH = """
+import os, signal, sys
+import pipeline.store.bodies as bodies
+real, calls = bodies.body_of, []
+def body_of(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 10:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(*args, **kwargs)
+bodies.body_of = body_of
+from pipeline.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_during_the_bodies_refresh_leaves_the_old_bodies(shared, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from tests import ROOT
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(shared / "dev", corpus / "dev")
+    db = tmp_path / "m.db"
+    extract([corpus], db)
+    old = query(db, "select * from bodies order by id")
+    linked = association_links(db)
+    people = query(db, "select * from people order by id")
+    assert old and any(linked.values())
+    shutil.copytree(shared / "dev2", corpus / "dev2")  # more articles, then a kill in the refresh
+    killed = subprocess.run([sys.executable, "-c", DIE_IN_BODIES_REFRESH, "extract", str(corpus),
+                             "--db", str(db), "--no-progress"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert query(db, "select * from bodies order by id") == old  # the old ones, not none
+    assert query(db, "select * from people order by id") == people  # one transaction with them
+    now = association_links(db)
+    assert {k: now[k] for k in linked} == linked
+    assert any(b is None for k, b in now.items() if k not in linked)  # the new rows: not yet
+    extract([corpus], db)  # the next run completes it: as a build from scratch
+    fresh = tmp_path / "fresh.db"
+    extract([corpus], fresh)
+    assert association_links(db) == association_links(fresh)
+    assert query(db, "select * from bodies order by id") == query(fresh, "select * from bodies order by id")
 
 
 # --------------------------------------------------------------------------- over HTTP

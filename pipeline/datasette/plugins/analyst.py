@@ -385,7 +385,6 @@ async def charts_page(datasette, request):
         "kind_chart": charts.stacked_year_chart((r[0], r[1], r[2]) for r in kinds),
         "meetings_url": datasette.urls.table(database, "meetings_vi"),
         "kinds_url": datasette.urls.database(database) + "/meetings_per_association_kind",
-        "associations_url": datasette.urls.table(database, "associations"),
     }, request=request))
 
 
