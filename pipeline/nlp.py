@@ -10,7 +10,7 @@ not pay for them.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -139,6 +139,9 @@ class Doc:
     spans: list[Span] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list, repr=False)
+    # spans by kind, sorted, with their starts; rebuilt when spans were added since
+    _by_kind: dict[str, tuple[list[Span], list[int]]] = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=-1, repr=False)
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence holding ``offset`` (a binary search: sentences are in order)."""
@@ -157,9 +160,19 @@ class Doc:
 
     def spans_of(self, kind: str, start: int = 0, end: int | None = None) -> list[Span]:
         """The spans of one kind that start within [start, end), in text order."""
-        stop = len(self.text) if end is None else end
-        return sorted((s for s in self.spans if s.kind == kind and start <= s.start < stop),
-                      key=lambda s: (s.start, s.end))
+        if self._indexed != len(self.spans):
+            by_kind: dict[str, list[Span]] = {}
+            for span in self.spans:
+                by_kind.setdefault(span.kind, []).append(span)
+            self._by_kind = {}
+            for k, spans in by_kind.items():
+                spans.sort(key=lambda s: (s.start, s.end))
+                self._by_kind[k] = (spans, [s.start for s in spans])
+            self._indexed = len(self.spans)
+        spans, starts = self._by_kind.get(kind, ([], []))
+        lo = bisect_left(starts, start)
+        hi = len(starts) if end is None else bisect_left(starts, end)
+        return spans[lo:hi]
 
 
 _PARAGRAPH = re.compile(r"[^\n]+")

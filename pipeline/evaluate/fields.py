@@ -150,48 +150,38 @@ def _score_officials(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None
             diff.issues.append(Issue("officials.chair", "spurious", None, display[k]))
 
 
-def _score_counts(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
-    gold = _items(g, "association_counts")
-    pred = _items(p, "association_counts")
-    pairs, missed, spurious = pair_by_key(gold, pred, lambda a: count_key(a.get("count")),
-                                           lambda a: norm(a.get("kind")))
-    show = lambda a: f"{a.get('count')} {a.get('subject')} ({a.get('kind')})"  # noqa: E731
-    prf: PRF = metrics["association_counts"]
+def _score_keyed(g: dict, p: dict, metrics: dict, diff: ArticleDiff, field: str, key, attribute: str,
+                 wrong: str, show, context) -> None:
+    """P/R/F1 of a list field whose items pair by ``key`` (GOLD.md), and the accuracy of
+    one ``attribute`` of the pairs (``field.attribute``)."""
+    gold, pred = _items(g, field), _items(p, field)
+    pairs, missed, spurious = pair_by_key(gold, pred, key, lambda a: norm(a.get(attribute)))
+    prf: PRF = metrics[field]
     prf.tp += len(pairs)
     prf.fn += len(missed)
     prf.fp += len(spurious)
     for gi in missed:
-        diff.issues.append(Issue("association_counts", "missed", show(gold[gi]), None))
+        diff.issues.append(Issue(field, "missed", show(gold[gi]), None))
     for pj in spurious:
-        diff.issues.append(Issue("association_counts", "spurious", None, show(pred[pj])))
+        diff.issues.append(Issue(field, "spurious", None, show(pred[pj])))
     for gi, pj in pairs:
-        ok = norm(gold[gi].get("kind")) == norm(pred[pj].get("kind"))
-        metrics["association_counts.kind"].add(ok)
+        ok = norm(gold[gi].get(attribute)) == norm(pred[pj].get(attribute))
+        metrics[f"{field}.{attribute}"].add(ok)
         if not ok:
-            diff.issues.append(Issue("association_counts.kind", "wrong kind", gold[gi].get("kind"),
-                                     pred[pj].get("kind"), f"count {gold[gi].get('count')}"))
+            diff.issues.append(Issue(f"{field}.{attribute}", wrong, gold[gi].get(attribute),
+                                     pred[pj].get(attribute), context(gold[gi])))
+
+
+def _score_counts(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
+    _score_keyed(g, p, metrics, diff, "association_counts", lambda a: count_key(a.get("count")), "kind",
+                 "wrong kind", lambda a: f"{a.get('count')} {a.get('subject')} ({a.get('kind')})",
+                 lambda a: f"count {a.get('count')}")
 
 
 def _score_documents(g: dict, p: dict, metrics: dict, diff: ArticleDiff) -> None:
-    gold = _items(g, "documents")
-    pred = _items(p, "documents")
-    pairs, missed, spurious = pair_by_key(gold, pred, lambda d: document_key(d.get("number")),
-                                           lambda d: norm(d.get("date")))
-    show = lambda d: f"{d.get('type')} {d.get('number')} (date {d.get('date')})"  # noqa: E731
-    prf: PRF = metrics["documents"]
-    prf.tp += len(pairs)
-    prf.fn += len(missed)
-    prf.fp += len(spurious)
-    for gi in missed:
-        diff.issues.append(Issue("documents", "missed", show(gold[gi]), None))
-    for pj in spurious:
-        diff.issues.append(Issue("documents", "spurious", None, show(pred[pj])))
-    for gi, pj in pairs:
-        ok = norm(gold[gi].get("date")) == norm(pred[pj].get("date"))
-        metrics["documents.date"].add(ok)
-        if not ok:
-            diff.issues.append(Issue("documents.date", "wrong date", gold[gi].get("date"),
-                                     pred[pj].get("date"), str(gold[gi].get("number"))))
+    _score_keyed(g, p, metrics, diff, "documents", lambda d: document_key(d.get("number")), "date",
+                 "wrong date", lambda d: f"{d.get('type')} {d.get('number')} (date {d.get('date')})",
+                 lambda d: str(d.get("number")))
 
 
 def _association_key(a: dict) -> tuple:

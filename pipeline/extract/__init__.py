@@ -10,8 +10,9 @@ page, or those printed after the story, are set aside as ``removed`` spans). Eve
 component reads the Doc (sentences, the spans and facts of those before it) and adds
 its own facts and spans; ``CHAIN`` is checked at import: what a component requires, an
 earlier one assigns. A story the relevance component sets aside goes no further: its
-record keeps the source and publication date, and has no meeting facts (GOLD.md). The record is then assembled from ``Doc.facts``: a fact named like a
-field of ``schema.Article`` fills that field, ``meeting.X`` fills ``Meeting.X``. A new
+record keeps the source and publication date, and has no meeting facts (GOLD.md). The
+record is then assembled from ``Doc.facts``: a fact named like a field of
+``schema.Article`` fills that field, ``meeting.X`` fills ``Meeting.X``. A new
 fact kind is a field in the schema, one module here with its ``Component``, a line in
 ``CHAIN``, its table in ``store/tables.py`` and its Datasette metadata.
 """

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 
+from ..intervals import Covered
 from ..nlp import Doc
 from ..rules import Rules
 from ..schema import Association
@@ -41,7 +42,8 @@ class Associations:
         self.bare = re.compile(rf"(?<![\w.])Hội(?!\w)(?!\s+(?:[A-ZĐÂĂÊÔƠƯ]|(?:{alternation(r.bare_not_before)}){E}))")
 
     def __call__(self, doc: Doc) -> None:
-        found, conveners = self.associations(doc)
+        doc.facts["mentions"] = named = self.mentions.find(doc.text)  # the relevance scorer's too
+        found, conveners = self.associations(doc, named)
         for i, (association, mention) in enumerate(found):
             doc.add_span("association", mention.start, mention.end, association.name, i)
         doc.facts["associations"] = [a for a, _ in found]
@@ -49,13 +51,15 @@ class Associations:
         # said to hold the meeting, not only the story's subject
         doc.facts["conveners.said"] = any(said for said, _ in conveners)
 
-    def associations(self, doc: Doc) -> tuple[list[tuple[Association, Mention]], list[tuple[bool, Mention]]]:
+    def associations(self, doc: Doc, named: list[Mention]
+                     ) -> tuple[list[tuple[Association, Mention]], list[tuple[bool, Mention]]]:
         """The associations taking part (each with the mention it was read from) and the
         ones among them that convene the meeting (its own congress, "X tổ chức ..."; else
-        the story's subject), each with whether it is said to."""
+        the story's subject), each with whether it is said to; ``named``: every
+        association the story names."""
         titles = doc.spans_of("title")
-        in_title = _covered([(t.start, t.end) for t in titles])
-        mentions = [m for m in self.mentions.find(doc.text) if not in_title(m.start)]
+        in_title = Covered((t.start, t.end) for t in titles)
+        mentions = [m for m in named if not in_title(m.start)]
         if not mentions:
             return [], []
         lead = doc.facts.get("lead")
@@ -161,12 +165,6 @@ def _is_headline(doc: Doc) -> bool:
     return bool(story and story.title and first and story.title[:40] in first)
 
 
-def _covered(spans: list[tuple[int, int]]):
-    def inside(at: int) -> bool:
-        return any(a <= at < b for a, b in spans)
-    return inside
-
-
 def _once_each(chosen: list[Mention], every: list[Mention], meeting_level: str | None,
                doc: Doc) -> list[tuple[Association, Mention]]:
     """One entry per body (kind, level, place), with the fullest name printed for it; a
@@ -192,4 +190,4 @@ def _once_each(chosen: list[Mention], every: list[Mention], meeting_level: str |
 
 
 ASSOCIATIONS = Component("associations", requires=("lead", "span:title", "meeting.level"),
-                         assigns=("associations", "conveners", "conveners.said", "span:association"), factory=Associations)
+                         assigns=("associations", "conveners", "conveners.said", "mentions", "span:association"), factory=Associations)

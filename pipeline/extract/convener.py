@@ -10,6 +10,7 @@ not a deputy. The head words and role verbs are data (``rules/officials.json``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from ..nlp import Doc
 from ..rules import Rules
@@ -191,15 +192,18 @@ class Convener:
         """Who leads a visit whose companions are listed ("Cùng đi có ..."): the one named
         after "cùng đi với", else the first official named outside those lists who heads
         no association (a leader who comes to it, not its host)."""
-        lists = [s for s in doc.sentences if self.accompany.search(s.text)]
+        lists = {s.index for s in doc.sentences if self.accompany.search(s.text)}
         if not lists:
             return None
         spans = doc.spans_of("official")
         for span in spans:
             sentence = doc.sentence_at(span.start)
-            if sentence in lists and self.accompanied.search(sentence.text[: span.start - sentence.start]):
+            if (sentence and sentence.index in lists
+                    and self.accompanied.search(sentence.text, max(0, span.start - sentence.start - 60),
+                                                span.start - sentence.start)):
                 return officials[span.fact]
-        listed = {span.fact for span in spans if doc.sentence_at(span.start) in lists}
+        listed = {span.fact for span in spans
+                  if (sentence := doc.sentence_at(span.start)) and sentence.index in lists}
         for span in spans:
             o = officials[span.fact]
             if span.fact not in listed and not any(
@@ -208,10 +212,17 @@ class Convener:
         return None
 
     def _concluder(self, doc: Doc, officials: list[Official]) -> Official | None:
-        """The leader who concludes or opens the meeting."""
+        """The leader who concludes or opens the meeting: named after the verb."""
+        ends: dict[int, int | None] = {}  # per sentence, where its first such verb ends
         for span in doc.spans_of("official"):
             sentence = doc.sentence_at(span.start)
-            if sentence and self.concludes.search(sentence.text[: span.start - sentence.start]):
+            if sentence is None:
+                continue
+            if sentence.index not in ends:
+                verb = self.concludes.search(sentence.text)
+                ends[sentence.index] = verb.end() if verb else None
+            end = ends[sentence.index]
+            if end is not None and end <= span.start - sentence.start:
                 return officials[span.fact]
         return None
 
@@ -221,12 +232,20 @@ class Convener:
         thereby the one who leads)."""
         if doc.facts.get("meeting.kind") not in self.led_kinds:
             return None
+        seen: dict[int, tuple[list[int], int | None]] = {}
         for span in doc.spans_of("official"):
             sentence = doc.sentence_at(span.start)
-            meeting = sentence and self.meeting.search(sentence.text, span.end - sentence.start)
-            # no role verb before the meeting ("X phát biểu tại hội nghị", "Dự có X ..."),
-            # names and titles blanked ("Chủ tịch danh dự" attends nothing)
-            if meeting and not self.verbs.search(_blanked(doc, sentence), 0, meeting.start()):
+            if sentence is None:
+                continue
+            if sentence.index not in seen:  # once per sentence: linear in a long one
+                # no role verb before the meeting ("X phát biểu tại hội nghị", "Dự có X ..."),
+                # names and titles blanked ("Chủ tịch danh dự" attends nothing)
+                verb = self.verbs.search(_blanked(doc, sentence))
+                seen[sentence.index] = ([m.start() for m in self.meeting.finditer(sentence.text)],
+                                        verb.end() if verb else None)
+            meetings, verb_end = seen[sentence.index]
+            i = bisect_left(meetings, span.end - sentence.start)
+            if i < len(meetings) and (verb_end is None or verb_end > meetings[i]):
                 return officials[span.fact]
         return None
 

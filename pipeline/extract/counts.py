@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..intervals import Spans
 from ..nlp import Doc
 from ..rules import Rules
 from ..schema import AssociationCount
@@ -57,7 +58,7 @@ class Counts:
 
     def association_counts(self, doc: Doc) -> list[AssociationCount]:
         found: list[AssociationCount] = []
-        seen: set[tuple[int, int]] = set()
+        seen, said = Spans(), set()
         for rx in (self.fraction, self.count, self.member_units, self.governed, self.places):
             for m in rx.finditer(doc.text):
                 value = self._value(m["num"], m["mult"])
@@ -66,9 +67,9 @@ class Counts:
                 if rx is not self.member_units and not self._plain_number_context(doc.text, m):
                     continue
                 span = (m.start("num"), m.end("subject"))
-                if any(a <= span[0] < b for a, b in seen):
+                if seen.covers(span[0]):
                     continue
-                seen.add(span)
+                seen.add(*span)
                 after = re.split(r"[,;.\n]", doc.text[span[1]: span[1] + 80])[0]
                 if self.awarded.search(after):
                     continue  # "5 hội được tặng Bằng khen": winners of an award, not a count
@@ -76,8 +77,9 @@ class Counts:
                         else self._kind(doc.text, span[0], after))
                 if rx in (self.governed, self.places) and kind == "total":
                     continue  # a unit or a place no kind word governs: not a count of associations
-                if any(f.count == value and f.kind == kind for f in found):
+                if (value, kind) in said:
                     continue  # the same fact said twice
+                said.add((value, kind))
                 found.append(
                     AssociationCount(
                         count=value, subject=_head(m["subject"]), kind=kind,

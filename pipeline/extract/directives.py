@@ -43,6 +43,7 @@ class Directives:
         self.task = re.compile(rf"{B}(?:{_words(r.task_markers)}){E}", re.I)
         self.imperative = re.compile(rf"^(?:{_words(r.imperatives)}){E}", re.I)
         self.adopted = re.compile(rf"{B}(?:{_words(r.adopted)}){E}\s*:?\s*", re.I)
+        self.adopts = re.compile(rf"^\W*(?:{_words(r.adopts)}){E}", re.I)
         self.not_task = re.compile(rf"{B}(?:{_words(r.not_tasks)}){E}", re.I)
         # Salutations and wishes open with a verb too ("Thưa các vị đại biểu", "Chúc Đại hội ...").
         self.not_imperative = {fold(w) for w in r.not_imperatives}
@@ -89,6 +90,9 @@ class Directives:
             if adopted and (intro is None or adopted.start() < intro.start()):
                 found += tasks(sentence, text[adopted.end():], None)
                 in_speech, speaker, quiet = True, None, 0
+                continue
+            if self.adopts.match(text):
+                in_speech, speaker, quiet = True, None, 0  # the meeting's own tasks follow
                 continue
             if not in_speech and self.target.match(text) and not self.not_task.search(text):
                 found += tasks(sentence, text, None)
@@ -149,9 +153,10 @@ class Directives:
     def _starts_with_verb(self, sentence: Sentence) -> bool:
         """Within a speech, a sentence whose first word underthesea tags as a verb is an
         imperative ("Vận động hội viên ...", "Giữ vững ..."), unless it reports a result."""
+        if self.not_task.search(sentence.text):  # before tagging: most sentences stop here
+            return False
         tagged = [(w, t) for w, t in sentence.tagged if t != "CH"]
-        return (bool(tagged) and tagged[0][1] == "V" and fold(tagged[0][0]) not in self.not_imperative
-                and not self.not_task.search(sentence.text))
+        return bool(tagged) and tagged[0][1] == "V" and fold(tagged[0][0]) not in self.not_imperative
 
     def _is_task(self, text: str) -> bool:
         """An instruction: an imperative verb first ("Rà soát ...", "Duy trì ..."), or a task

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ..gazetteer import find_districts, find_provinces
 from ..gazetteer.matcher import Matcher
+from ..intervals import Covered
 from ..rules import Rules
 from ..text import alternation
 
@@ -67,9 +68,10 @@ class Mentions:
         for start, end, kind, _variant, printed in self.matcher.find(text):
             found.append(self._qualified(text, start, end, kind, printed))
             taken.append((start, end))
+        covered = Covered(taken + blocked)
         for m in self.other.finditer(text):
             start, end = m.start(), m.end()
-            if any(a <= start < b for a, b in taken + blocked):
+            if covered(start):
                 continue
             end = self.other_tail.match(text, end).end()
             found.append(self._qualified(text, start, end, OTHER, text[start:end]))

@@ -14,6 +14,7 @@ Assigns ``officials`` and the spans ``official`` (each mention of a name) and ``
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ..gazetteer import find_districts, find_provinces
@@ -91,14 +92,14 @@ class Officials:
         their names. (Who chairs when nobody is said to is the convener component's.)"""
         by_sentence = [(s, self._mentions(s)) for s in doc.sentences]
         mentions = [m for _, found in by_sentence for m in found]
-        masked = {s.index: _masked(s, found) for s, found in by_sentence if found}
+        verbs = {s.index: self._verbs(s, _masked(s, found)) for s, found in by_sentence if found}
         known = {fold(m.name) for m in mentions if m.titles or m.honorific}
         by_name: dict[str, Official] = {}
         for m in mentions:
             key = fold(m.name)
             if key not in known:
                 continue
-            role = self._role(m, masked[m.sentence.index])
+            role = self._role(m, verbs[m.sentence.index])
             current = by_name.get(key)
             if current is None:
                 by_name[key] = Official(
@@ -133,6 +134,11 @@ class Officials:
     def _names_in_run(self, text, run) -> list[tuple[int, int]]:
         # A name never starts inside a place name ("Tỉnh ủy Kiên Giang Mai Văn Huỳnh"), nor
         # inside a district's name printed after its administrative word ("Huyện ủy Đồng Phú").
+        # No name without two words one of which a surname can start (most runs: one word).
+        starts = [k for k in range(len(run) - 1)
+                  if fold(run[k][2]) in self.surnames or run[k + 1][2] in self.name_middles]
+        if not starts:
+            return []
         base = run[0][0]
         places = [(base + p.start, base + p.end) for p in find_provinces(text[base: run[-1][1]])]
         if self.place_before.search(fold_in_place(text[max(0, base - 20): base])):
@@ -311,31 +317,61 @@ class Officials:
 
     # -- roles ---------------------------------------------------------------------------
 
-    def _role(self, m: Mention, text: str) -> str:
-        """The role of one mention, from the verbs of its sentence (``text``: the sentence
-        with its names and titles blanked, so that "Trưởng Ban Chỉ đạo" speaks no "chỉ
-        đạo" and "Ủy viên dự khuyết" attends nothing): it chairs when a chair verb follows
-        it with no other verb between ("A; B; C cùng chủ trì") or it is named after "dưới
-        sự chủ trì của", or it leads the delegation; else it attends, else it speaks."""
+    def _verbs(self, sentence: Sentence, masked: str) -> "_Verbs":
+        """The role verbs of one sentence, found once (``masked``: the sentence with its
+        names and titles blanked)."""
+        leads = [v.start() for v in self.leads.finditer(masked)]
+        return _Verbs(
+            chair_list=bool(self.chair_list.search(masked)),
+            attend=bool(self.attend.search(masked)),
+            speak=bool(self.speak.search(masked)),
+            chairs=[(v.start(), v.end()) for v in self.chair.finditer(masked)],
+            others=sorted((v.start(), v.end()) for rx in (self.attend, self.speak) for v in rx.finditer(masked)),
+            leads=leads,
+            names=[a for a, _ in self.name_spans(sentence.text)] if leads else [],
+        )
+
+    def _role(self, m: Mention, verbs: "_Verbs") -> str:
+        """The role of one mention, from the verbs of its sentence (names and titles
+        blanked, so that "Trưởng Ban Chỉ đạo" speaks no "chỉ đạo" and "Ủy viên dự khuyết"
+        attends nothing): it chairs when a chair verb follows it with no other verb between
+        ("A; B; C cùng chủ trì") or it is named after "dưới sự chủ trì của", or it leads
+        the delegation with no other name between; else it attends, else it speaks. Each
+        look is a binary search in the sentence's verbs: linear in a long sentence."""
         at, end = m.start - m.sentence.start, m.end - m.sentence.start
-        if self.chair_list.search(text):
+        if verbs.chair_list:
             return "chair"
-        chair = self.chair.search(text, end)
-        if chair and not self._verb_in(text[end: chair.start()]):
-            return "chair"
+        i = bisect_left(verbs.chairs, (end, -1))
+        if i < len(verbs.chairs):
+            chair = verbs.chairs[i][0]
+            j = bisect_left(verbs.others, (end, -1))
+            if not (j < len(verbs.others) and verbs.others[j][1] <= chair):
+                return "chair"
         if self.chair_before.search(m.sentence.text[max(0, at - 40): at]):
             return "chair"
-        lead = self.leads.search(text, at)
-        if lead and not self.name_spans(m.sentence.text[end: lead.start()]):
-            return "chair"
-        if self.attend.search(text):
+        k = bisect_left(verbs.leads, at)
+        if k < len(verbs.leads):
+            n = bisect_left(verbs.names, end)
+            if not (n < len(verbs.names) and verbs.names[n] < verbs.leads[k]):
+                return "chair"
+        if verbs.attend:
             return "attendee"
-        if self.speak.search(text):
+        if verbs.speak:
             return "speaker"
         return "mentioned"
 
-    def _verb_in(self, text: str) -> bool:
-        return bool(self.attend.search(text) or self.speak.search(text))
+
+@dataclass
+class _Verbs:
+    """Where one sentence's role verbs are (offsets in the sentence, in order)."""
+
+    chair_list: bool
+    attend: bool
+    speak: bool
+    chairs: list[tuple[int, int]]
+    others: list[tuple[int, int]]  # attend and speak verbs
+    leads: list[int]
+    names: list[int]  # where names start
 
 
 def merge_titles(old: list[str], new: list[str]) -> list[str]:

@@ -21,7 +21,6 @@ from ..nlp import Doc
 from ..rules import Rules
 from ..text import B, E, alternation, fold
 from .component import Component
-from .mentions import Mentions
 
 
 class Relevance:
@@ -31,7 +30,6 @@ class Relevance:
         r = rules.relevance
         self.weights = r.weights
         self.threshold = r.threshold
-        self.mentions = Mentions(rules)
         self.work = re.compile(rf"{B}(?:{alternation(r.association_work, folded=True)}){E}")
         self.members = re.compile(rf"{B}(?:{alternation(r.members, folded=True)}){E}")
         self.meeting_sentences = r.meeting_sentences
@@ -54,7 +52,7 @@ class Relevance:
         if taking_part:
             n = min(taking_part, w.association_takes_part.max)
             signals.append((f"{taking_part} association(s) taking part", n * w.association_takes_part.weight))
-        named = len(self.mentions.find(doc.text))
+        named = len(doc.facts["mentions"])  # every association named, titles too
         if named:
             n = min(named, w.association_named.max)
             signals.append((f"{named} association name(s)", n * w.association_named.weight))
@@ -84,5 +82,5 @@ def _lead_text(doc: Doc) -> str:
     return f"{story.title or ''}\n{paragraph}"
 
 
-RELEVANCE = Component("relevance", requires=("associations", "lead"),
+RELEVANCE = Component("relevance", requires=("associations", "mentions", "lead"),
                       assigns=("relevant", "relevance", "relevance_reasons"), factory=Relevance)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..intervals import Disjoint
 from ..rules import Rules
 from ..text import fold, fold_same_len, nfc
 
@@ -45,6 +46,28 @@ def _case_ok(printed: str, variant: str) -> bool:
     return all(not v[0].isupper() or p[0].isupper() for p, v in zip(pw, vw))
 
 
+def _trie(words: list[str]) -> str:
+    """An alternation of ``words`` factored by common prefixes ("ba|bac|ben" → "b(?:a(?:c)?|en)")."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = f"(?:{body})?"
+        return body
+
+    return pattern(trie)
+
+
 def first_word(s: str) -> str:
     m = LETTERS_RE.search(s)
     return m.group() if m else s[:1]
@@ -71,13 +94,17 @@ class Matcher:
             self._by_first.setdefault(first_word(fv), []).append(g)
         for lst in self._by_first.values():
             lst.sort(key=lambda g: -g["len"])
+        # The words a variant can start with, as one pattern (a trie: sre tries branches
+        # one by one), so that only those positions are looked at, not every word.
+        firsts = [w for w in self._by_first if LETTERS_RE.fullmatch(w)]
+        self._firsts = re.compile(rf"(?<![^\W\d_])(?:{_trie(firsts)})(?![^\W\d_])") if firsts else None
 
     def find(self, text: str, accept=None):
         """(start, end, payload, variant, printed) of every match, in text order."""
         text = nfc(text)
         folded = fold_same_len(text)
         cands = []
-        for m in LETTERS_RE.finditer(folded):
+        for m in (self._firsts.finditer(folded) if self._firsts else ()):
             start = m.start()
             for g in self._by_first.get(m.group(), ()):
                 mm = g["re"].match(folded, start)
@@ -93,12 +120,8 @@ class Matcher:
                 cands.append((start, end, g["payload"], variant, printed))
                 break  # longest acceptable variant at this position
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-        taken: list[tuple[int, int]] = []
-        out = []
-        for c in cands:
-            if all(c[1] <= s or c[0] >= e for s, e in taken):
-                taken.append((c[0], c[1]))
-                out.append(c)
+        taken = Disjoint()
+        out = [c for c in cands if taken.add(c[0], c[1])]
         out.sort(key=lambda c: c[0])
         return out
 

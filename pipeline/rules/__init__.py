@@ -143,6 +143,7 @@ class Directives(RuleFile):
     imperatives: list[str]
     adopted: list[str]
     not_tasks: list[str]
+    adopts: list[str]
     intro_not_before: list[str]
     intro_not_after: list[str]
     not_imperatives: list[str]
