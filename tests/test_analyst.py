@@ -1,6 +1,7 @@
 """pipeline/store/analyst.py (the database side of browsing) and the Vietnamese sort key."""
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from pipeline.store import analyst
@@ -66,3 +67,54 @@ def test_refresh_is_idempotent_and_latest_title_is_dated(tmp_path):
         assert counts[("pre2025", "Bến Tre")] == 3 and counts[("post2025", "Vĩnh Long")] == 3
         labels = {r["value"]: r["label"] for r in db["vi_roles"].rows}
         assert labels["chair"] == "chủ trì"
+
+
+def test_relevance_signals_cut_the_reasons_as_the_pages_show_them(tmp_path):
+    """The view (SQL) and the pages (site.relevance_reason) read the reasons the relevance
+    scorer writes, on pages scored by it, alike; every signal has a Vietnamese label."""
+    from pipeline.clean import Story
+    from pipeline.datasette import site
+    from pipeline.extract import extract
+    from pipeline.rules import Rules
+
+    texts = {
+        "meeting": ("Thường trực Tỉnh ủy làm việc với Hội Nông dân tỉnh\nChiều 3/3, Thường trực "
+                    "Tỉnh ủy làm việc với Hội Nông dân tỉnh về công tác hội, hội viên nông dân."),
+        "sport": ("Khai mạc Hội thao công nhân viên chức\nSáng 20/4, Liên đoàn thể thao tỉnh khai "
+                  "mạc hội thao với 500 vận động viên tranh tài ở 6 môn thi đấu."),
+        "report": "Báo cáo kết quả kinh tế\nTỉnh đạt tăng trưởng 7%, thu ngân sách vượt dự toán.",
+    }
+    with Store(tmp_path / "r.db") as store:
+        for name, text in texts.items():
+            store.write(extract(Story(id=name, text=text, title=text.split("\n")[0], url=None,
+                                      published="2024-07-13", source_hint=None, path=f"{name}.txt")))
+        store.refresh_links()
+        view = list(store.db.query("select article_id, signal, words, count, weight, reason "
+                                   "from relevance_signals order by article_id, reason"))
+        reasons = [(r["id"], reason) for r in store.db["articles"].rows
+                   for reason in json.loads(r["relevance_reasons"])]
+    assert len(view) == len(reasons) >= 6
+    for row in view:
+        cut = site.relevance_reason(row["reason"])
+        assert cut == {k: row[k] for k in ("signal", "words", "count", "weight")}, row
+    assert {"sport", "meeting", "no meeting named"} <= {r["signal"] for r in view}
+    labelled = analyst.labels()["vocabularies"]["relevance_signals"]["values"]
+    kinds = {"association(s) taking part", "association name(s)", "associations' work",
+             "members", "meeting", "no meeting named", *Rules.default().relevance.off_topic}
+    assert kinds <= set(labelled), kinds - set(labelled)
+    assert {r["signal"] for r in view} <= set(labelled)
+
+
+def test_views_count_only_relevant_articles(tmp_path):
+    with Store(tmp_path / "a.db") as store:
+        store.write(_article("kept", "2024-01-01", ["Bí thư Tỉnh ủy Bến Tre"]))
+        store.write(_article("aside", "2024-03-01", ["Bí thư Tỉnh ủy Bến Tre"]).model_copy(
+            update={"relevant": False}))
+        store.refresh_links()
+        db = store.db
+        assert [r["article_id"] for r in db["meetings_vi"].rows] == ["kept"]
+        assert [r["month"] for r in db["meetings_per_month"].rows] == ["2024-01"]
+        assert [r["article_id"] for r in db["meetings_map"].rows] == ["kept"]
+        counts = {(r["era"], r["name"]): (r["meetings"], r["held_here"]) for r in db["province_meetings"].rows}
+        assert counts[("pre2025", "Bến Tre")] == (1, 1) and counts[("post2025", "Vĩnh Long")] == (1, 0)
+        assert [r["article_id"] for r in db["person_appearances"].rows] == ["kept"]

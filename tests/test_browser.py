@@ -15,6 +15,7 @@ to ``outputs/screenshots/``.
 from __future__ import annotations
 
 import io
+import re
 import os
 import shutil
 from pathlib import Path
@@ -352,3 +353,100 @@ def test_a_web_url_is_a_working_link(hostile_server, hostile_page):
     link.click()
     page.wait_for_timeout(500)
     assert WEB_URL in page.outside  # followed (and cut off: the test is offline)
+
+
+# --------------------------------------------------------------------------- bodies, set aside
+
+
+@pytest.fixture(scope="module")
+def shared_server(shared, tmp_path_factory):
+    """The shared texts (meetings and off-topic pages) extracted by the real pipeline."""
+    db_path = tmp_path_factory.mktemp("shared") / "hoi_doan.db"
+    run([shared / d for d in ("seeds", "dev", "dev2", "offtopic")], db_path, None, log=io.StringIO())
+    with datasette(db_path) as base:
+        yield base, db_path
+
+
+@pytest.fixture
+def shared_page(browser, shared_server):
+    context, page = offline_page(browser, shared_server[0])
+    yield page
+    context.close()
+
+
+def _busiest_body(db_path) -> tuple[str, list[str]]:
+    """The body with the most dated meetings, and their dates."""
+    import sqlite3
+
+    con = sqlite3.connect(db_path)
+    try:
+        body = con.execute(
+            "select s.body_id from associations s join meetings m using (article_id) "
+            "where s.body_id is not null and m.date is not null "
+            "group by s.body_id order by count(distinct m.date) desc, s.body_id limit 1").fetchone()[0]
+        dates = [d for (d,) in con.execute(
+            "select m.date from associations s join meetings m using (article_id) "
+            "where s.body_id = ? order by m.date", [body])]
+    finally:
+        con.close()
+    return body, dates
+
+
+def test_body_page_meetings_in_date_order_and_one_click_to_a_person(shared_server, shared_page):
+    from datasette.utils import tilde_encode
+
+    base, db_path = shared_server
+    body, dates = _busiest_body(db_path)
+    page = shared_page
+    page.goto(f"{base}/hoi_doan/bodies/{tilde_encode(body)}")
+    meetings = page.locator("table.body-meetings tbody tr")
+    sync_api.expect(meetings.first).to_be_visible()
+    shown = [meetings.nth(i).get_attribute("data-date") for i in range(meetings.count())]
+    assert shown == sorted(d for d in dates if d) + [""] * sum(1 for d in dates if not d)
+    sync_api.expect(page.locator("h2", has_text="Người gặp tổ chức này nhiều nhất")).to_be_visible()
+    assert page.locator("table.body-leaders tbody tr").count() >= 1
+    shot(page, "body_page")
+    chair = page.locator("td.body-meeting-chairs a.person-link").first
+    name = chair.inner_text()
+    chair.click()
+    page.wait_for_url("**/hoi_doan/people/**")
+    sync_api.expect(page.locator("table.person-history")).to_contain_text(name)
+    assert not page.js_errors and not page.outside, (page.js_errors, page.outside)
+
+
+def test_set_aside_query_with_scores_and_reasons(shared_server, shared_page):
+    base, _ = shared_server
+    page = shared_page
+    page.goto(f"{base}/hoi_doan/set_aside")
+    sync_api.expect(page.locator("h1")).to_contain_text("Bài để riêng")
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() >= 40
+    scores = [float(t) for t in page.locator("td.col-relevance").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True) and max(scores) < 0.3
+    reasons = page.locator("td.col-relevance_reasons").first
+    sync_api.expect(reasons.locator(".vi-label").first).to_have_attribute("title", re.compile(r"\(\W?\d"))
+    shown = " ".join(page.locator("td.col-relevance_reasons").all_inner_texts())
+    assert "không nêu cuộc họp nào" in shown and "no meeting named" not in shown
+    shot(page, "set_aside")
+    # the facet of the signals behind them, in Vietnamese
+    page.goto(f"{base}/hoi_doan/relevance_signals?relevant=0")
+    facet = page.locator(".facet-info[data-column='signal']")
+    sync_api.expect(facet).to_contain_text("không nêu cuộc họp nào")
+    page.screenshot(path=str(SCREENSHOTS / "set_aside_signals.png"))  # the facets, on top
+    assert not page.js_errors and not page.outside, (page.js_errors, page.outside)
+
+
+def test_chart_of_meetings_per_kind_with_a_vietnamese_legend(shared_server, shared_page):
+    base, _ = shared_server
+    page = shared_page
+    page.goto(f"{base}/hoi_doan/-/charts#kinds")
+    bars = page.locator("#chart-kinds rect.bar-kind")
+    assert bars.count() >= 5
+    legend = page.locator("#kinds-legend")
+    sync_api.expect(legend).to_contain_text("Mặt trận Tổ quốc")
+    sync_api.expect(legend).to_contain_text("Loại hội")
+    years = sorted({int(bars.nth(i).get_attribute("data-year")) for i in range(bars.count())})
+    ticks = [int(t) for t in page.locator("#chart-kinds .tick-x").all_text_contents()]
+    assert ticks[0] == years[0] and ticks[-1] == years[-1]
+    page.locator("#kinds").screenshot(path=str(SCREENSHOTS / "charts_kinds.png"))
+    assert not page.js_errors and not page.outside, (page.js_errors, page.outside)

@@ -185,7 +185,8 @@ def test_ids_that_lost_their_merge_target_are_deleted(tmp_path):
         store.delete_article("bt")
         store.delete_article("after")
         assert store.refresh_links() == {"people": 0, "changed": 0, "merged": 0,
-                                         "meetings_linked": 0}
+                                         "meetings_linked": 0, "bodies": 0, "bodies_linked": 0,
+                                         "bodies_unplaced": 0, "bodies_changed": 0}
         assert store.db.table("people").count == 0
 
 
@@ -238,3 +239,33 @@ def test_batch_size_does_not_change_the_result(tmp_path, monkeypatch):
             results.append((counts, list(store.db.query("select * from people order by id")),
                             officials(db)))
     assert results[0] == results[1]
+
+
+def test_an_irrelevant_articles_officials_make_and_feed_no_person(tmp_path):
+    """GOLD.md: an article set aside has no facts; one that has some (a hand-made or older
+    record, or an article set aside by hand) still makes no person and feeds none."""
+    with Store(tmp_path / "meetings.db") as store:
+        kept = _article("kept", "2024-04-02", "Bến Tre", "Hồ Văn Năm", ["Phó Bí thư Tỉnh ủy"])
+        aside = _article("aside", "2024-06-02", "Bến Tre", "Hồ Văn Năm", ["Bí thư Tỉnh ủy"])
+        alone = _article("alone", "2024-06-03", "Lai Châu", "Lò Văn Pắn", ["Bí thư Tỉnh ủy"])
+        store.write(kept)
+        for item in (aside, alone):
+            store.write(item.model_copy(update={"relevant": False}))
+        assert store.refresh_links()["people"] == 1
+        person = store.db.table("people").get("ho-van-nam--ben-tre")
+        assert (person["appearances"], person["last_date"], person["latest_title"]) == (
+            1, "2024-04-02", "Phó Bí thư Tỉnh ủy")
+        ids = {r["article_id"]: r["person_id"] for r in store.db.table("officials").rows}
+        assert ids == {"kept": "ho-van-nam--ben-tre", "aside": None, "alone": None}
+        assert list(store.db.query("select article_id from person_appearances")) == [
+            {"article_id": "kept"}]
+        # judged relevant after all: the appearances count, and set aside again they go
+        store.write(alone)
+        store.refresh_links()
+        person_of = "select person_id from officials where article_id = 'alone'"
+        assert store.db.execute(person_of).fetchone()[0] == "lo-van-pan--lai-chau"
+        store.db.execute("update articles set relevant = 0 where id = 'alone'")
+        store.refresh_links()
+        assert store.db.execute(person_of).fetchone()[0] is None
+        assert [r["id"] for r in store.db.table("people").rows] == ["ho-van-nam--ben-tre"]
+        assert store.db.execute("pragma foreign_key_check").fetchall() == []

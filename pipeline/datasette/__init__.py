@@ -7,7 +7,7 @@ the tests, so that the tests start exactly what analysts start:
   (``database.yaml``) is applied by the plugin to whatever database is served;
 - ``--plugins-dir plugins``: labels, links, evidence page, map, charts, search, collation,
   and a refusal of every write action;
-- ``--template-dir templates``: the pages above and the person page;
+- ``--template-dir templates``: the pages above and the person and body pages;
 - ``--static analyst-static:static``: the page script and the provinces' shapes;
 - ``--setting sql_time_limit_ms 3000``: any query stops after 3 s;
 - ``--setting truncate_cells_html 160``: long cells (an article's text) are cut on table

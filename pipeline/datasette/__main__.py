@@ -12,7 +12,8 @@ from . import DEFAULT_HOST, DEFAULT_PORT, SQL_TIME_LIMIT_MS, serve_args, url
 EPILOG = """\
 The database is opened read-only (it can be browsed while an extraction writes to it).
 Any file name works: the tables, queries, map and charts apply to whatever database is
-served. A database written by an older version gets its people, provinces and views first.
+served. A database written by an older version gets its people, bodies, provinces and views
+first.
 Example: python -m pipeline.datasette outputs/meetings.db --port 9000"""
 
 
@@ -20,7 +21,8 @@ def _needs_links(db: str) -> bool:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         names = {row[0] for row in conn.execute("select name from sqlite_master")}
     return not {"people", "provinces", "person_appearances", "meetings_map",
-                "province_meetings", "meetings_vi"} <= names
+                "province_meetings", "meetings_vi", "bodies", "body_meetings",
+                "relevance_signals"} <= names
 
 
 def _port_taken(host: str, port: int) -> str | None:

@@ -3,12 +3,15 @@
 Pure functions: rows in, bars, ticks and labels out. Months are a real time axis (every
 month between the first and the last, empty ones at 0); counts have integer ticks;
 provinces are sorted by count and coloured by region (six colours that never repeat),
-each bar named on the axis.
+each bar named on the axis; meetings per association kind are stacked per year (every
+year of the span), the largest kinds in their own colour, the rest together.
 """
 from __future__ import annotations
 
 import math
 from typing import Iterable, Optional
+
+from .vietnamese import sort_key
 
 # Tableau 10, first six: distinct hues for the six regions.
 REGION_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2")
@@ -98,3 +101,65 @@ def bar_chart(rows: list[tuple[str, Optional[str], int]], width: int = 1000,
     return {"empty": False, "width": width, "height": height, "left": left, "top": top,
             "plot_w": plot_w, "plot_h": row_h * len(rows), "bars": bars, "xticks": xticks,
             "legend": legend}
+
+
+# Tableau 10 without the grey: one colour per series of the stacked chart; the series
+# beyond them are drawn together, grey.
+SERIES_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
+                  "#b07aa1", "#ff9da7", "#9c755f")
+OTHERS = "các loại khác"
+
+
+def stacked_year_chart(rows: Iterable[tuple[str, int, int]], width: int = 1000,
+                       height: int = 340, most: int = len(SERIES_COLOURS)) -> dict:
+    """Stacked bars per year: rows of (series, year, count), e.g. (association kind, year,
+    meetings). Every year between the first and the last gets a bar (empty years at 0);
+    the ``most`` largest series (by total, then alphabetically) keep their own colour,
+    the others are stacked as one grey series, ``OTHERS``."""
+    counts: dict[tuple[str, int], int] = {}
+    for series, year, n in rows:
+        if year is not None and n:
+            counts[(series, int(year))] = counts.get((series, int(year)), 0) + n
+    if not counts:
+        return {"empty": True, "width": width, "height": height}
+    totals: dict[str, int] = {}
+    for (series, _), n in counts.items():
+        totals[series] = totals.get(series, 0) + n
+    ranked = sorted(totals, key=lambda s: (-totals[s], sort_key(s)))
+    kept = ranked if len(ranked) <= most else ranked[:most - 1]
+    others = [s for s in ranked if s not in kept]
+    legend = [(s, SERIES_COLOURS[i], totals[s]) for i, s in enumerate(kept)]
+    if others:
+        legend.append((OTHERS, OTHER_COLOUR, sum(totals[s] for s in others)))
+    years = list(range(min(y for _, y in counts), max(y for _, y in counts) + 1))
+    stacks = []
+    for year in years:
+        values = [counts.get((s, year), 0) for s in kept]
+        if others:
+            values.append(sum(counts.get((s, year), 0) for s in others))
+        stacks.append(values)
+    left, right, top, bottom = 44, 12, 24, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    ticks = integer_ticks(max(sum(v) for v in stacks))
+    scale = plot_h / ticks[-1]
+    slot = plot_w / len(years)
+    bars, xticks = [], []
+    every = max(1, math.ceil(len(years) / 16))  # at most ~16 year labels
+    for i, (year, values) in enumerate(zip(years, stacks)):
+        x = left + i * slot
+        base = top + plot_h
+        for (series, colour, _), n in zip(legend, values):
+            if not n:
+                continue
+            h = n * scale
+            base -= h
+            bars.append({"x": round(x + slot * 0.15, 2), "w": round(max(slot * 0.7, 1), 2),
+                         "y": round(base, 2), "h": round(h, 2), "year": year, "n": n,
+                         "series": series, "colour": colour})
+        if i % every == 0 or i == len(years) - 1:
+            xticks.append({"x": round(x + slot / 2, 2), "label": str(year)})
+    yticks = [{"y": round(top + plot_h - t * scale, 2), "label": t} for t in ticks]
+    return {"empty": False, "width": width, "height": height, "left": left, "top": top,
+            "plot_w": plot_w, "plot_h": plot_h, "bars": bars, "xticks": xticks,
+            "yticks": yticks, "legend": legend, "first": years[0], "last": years[-1],
+            "totals": [sum(v) for v in stacks], "years": years}

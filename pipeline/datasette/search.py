@@ -1,6 +1,6 @@
 """"Search all tables", answered here rather than in the browser: for each table with a
 full-text index named in ``database.yaml`` (``analyst.search``), the best matches as
-short results (a title linking to the row or the person, a few details, a highlighted
+short results (a title linking to the row, the person or the body, a few details, a highlighted
 snippet, a link to the evidence) instead of every column of every row."""
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ def _snippet(text: str | None) -> Markup | None:
 def _detail(table: str, column: str, value) -> str:
     if column == "appearances":
         return f"{value} lần xuất hiện"
+    if column == "meetings":
+        return f"{value} cuộc họp"
     return site.label(table, column, value) or str(value)
 
 

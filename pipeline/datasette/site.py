@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import copy
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -69,12 +71,56 @@ def _labels_by_column_name() -> dict[str, dict[str, str]]:
 
 
 def label(table: Optional[str], column: str, value: Any) -> Optional[str]:
-    """The Vietnamese label of a stored code, or None when the column has none."""
+    """The Vietnamese label of a stored code, or None when the column has none. Integer
+    codes (``articles.relevant``: 0, 1) are looked up as their digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
     if not isinstance(value, str):
         return None
     values = (_labels_by_column().get((table, column)) if table
               else _labels_by_column_name().get(column))
     return (values or {}).get(value)
+
+
+# One reason of ``articles.relevance_reasons``, as pipeline/extract/relevance.py writes it:
+# "sport: hội thao (-2.5)", "17 association name(s) (+3.0)", "no meeting named (-2.5)".
+# The view ``relevance_signals`` (store/analyst.py) cuts the same shape in SQL.
+REASON = re.compile(r"^(?:(?P<count>\d+) )?(?P<signal>.+?)(?:: (?P<words>.+))? "
+                    r"\((?P<weight>[+-]\d+(?:\.\d+)?)\)$")
+
+
+def relevance_reason(reason: str) -> Optional[dict[str, Any]]:
+    """One reason cut into ``signal``, ``words``, ``count`` and ``weight`` (None when it
+    is not in the shape above)."""
+    found = REASON.match(reason)
+    if not found:
+        return None
+    count = found["count"]
+    return {"signal": found["signal"], "words": found["words"],
+            "count": int(count) if count else None, "weight": float(found["weight"])}
+
+
+def relevance_reasons_vi(value: Any) -> Optional[list[tuple[str, str]]]:
+    """A ``relevance_reasons`` cell in Vietnamese: (label, reason as stored) per reason,
+    "thể thao: hội thao (−2,5)", "có nêu tên hội: 17 (+3,0)"; None for a cell that is no
+    JSON list of strings."""
+    try:
+        reasons = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+        return None
+    out = []
+    for reason in reasons:
+        cut = relevance_reason(reason)
+        if cut is None:
+            out.append((reason, reason))
+            continue
+        name = label("relevance_signals", "signal", cut["signal"]) or cut["signal"]
+        detail = cut["words"] or (str(cut["count"]) if cut["count"] is not None else None)
+        weight = f"{cut['weight']:+.1f}".replace(".", ",").replace("-", "−")
+        out.append((f"{name}{': ' + detail if detail else ''} ({weight})", reason))
+    return out
 
 
 @lru_cache(maxsize=1)

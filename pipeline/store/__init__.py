@@ -365,13 +365,15 @@ class Store:
         )
 
     # -- derived tables for analysts (links.py) -------------------------------------------
-    # ``provinces``, ``people``, ``officials.person_id``, ``meetings.province_id`` and the
-    # views ``person_appearances``, ``meetings_map``, ``meetings_per_month``; recomputed
-    # from all the facts by ``refresh_links()`` at the end of every extraction run.
+    # ``provinces``, ``people``, ``bodies``, ``officials.person_id``, ``meetings.province_id``,
+    # ``associations.body_id`` and the views ``person_appearances``, ``meetings_map``,
+    # ``meetings_per_month``, ``body_meetings``; recomputed from all the facts by
+    # ``refresh_links()`` at the end of every extraction run.
 
     def refresh_links(self) -> dict[str, int]:
-        """Provinces, meetings → provinces, people, officials → people and the views, all
-        at once: the one call to make after a run's last write (idempotent)."""
+        """Provinces, meetings → provinces, people, officials → people, association bodies,
+        associations → bodies and the views, all at once: the one call to make after a
+        run's last write (idempotent)."""
         from . import links
 
         return links.refresh(self.db)

@@ -8,11 +8,14 @@
   ``pipeline/datasette/labels.yaml``; the stored codes stay the API;
 - ``vi_meeting_kinds`` (``printed``, ``kind``): every printed meeting kind and the one
   kind it is counted as ("hội nghị giao ban" and "giao ban" → "giao ban");
-- full-text indexes ``people_fts`` (name, latest title, province) and ``officials_fts``
-  (name, title), kept up to date by triggers, so that "search all" finds people;
+- full-text indexes ``people_fts`` (name, latest title, province), ``officials_fts``
+  (name, title) and ``bodies_fts`` (name, names as printed), kept up to date by triggers,
+  so that "search all" finds people and association bodies;
 - views ``meetings_vi`` (meetings with the normalised kind and the province after the
-  merger as a row of ``provinces``) and ``province_meetings`` (meetings per province of
-  both eras, for the choropleth).
+  merger as a row of ``provinces``), ``province_meetings`` (meetings per province of
+  both eras, for the choropleth), both over the articles judged relevant only, and
+  ``relevance_signals`` (one row per signal behind each article's relevance score, to
+  facet the articles set aside by why).
 
 Views use plain SQL only (no collation or function of the Datasette plugin), so the
 database stays readable by any SQLite client.
@@ -30,7 +33,8 @@ from ..text import fold, nfc
 from .tables import FTS_TOKENIZE
 
 LABELS = Path(__file__).resolve().parents[1] / "datasette" / "labels.yaml"
-FTS = {"people": ("name", "latest_title", "home_province"), "officials": ("name", "title")}
+FTS = {"people": ("name", "latest_title", "home_province"), "officials": ("name", "title"),
+       "bodies": ("name", "names_as_printed")}
 
 
 @lru_cache(maxsize=1)
@@ -80,12 +84,19 @@ select
   m.province_id,
   case when p.era = 'post2025' then p.id else p.successor_id end as province_after_2025_id
 from meetings m
+join articles a on a.id = m.article_id
 left join vi_meeting_kinds k on k.printed = m.kind
 left join provinces p on p.id = m.province_id
+where a.relevant is not 0
 """,
     # Before the merger: meetings held in each of the 63 units. After: every meeting
-    # counted in the unit its province became (to compare the two maps).
+    # counted in the unit its province became (to compare the two maps). Meetings of
+    # articles judged relevant only, as everywhere analysts count.
     "province_meetings": """
+with kept as (
+  select m.province_id from meetings m join articles a on a.id = m.article_id
+  where a.relevant is not 0 and m.province_id is not null
+)
 select
   p.id as province_id,
   p.era,
@@ -93,13 +104,45 @@ select
   p.region,
   p.latitude,
   p.longitude,
-  (select count(*) from meetings m where m.province_id = p.id) as held_here,
+  (select count(*) from kept where kept.province_id = p.id) as held_here,
   case when p.era = 'pre2025'
-    then (select count(*) from meetings m where m.province_id = p.id)
-    else (select count(*) from meetings m join provinces mp on mp.id = m.province_id
+    then (select count(*) from kept where kept.province_id = p.id)
+    else (select count(*) from kept join provinces mp on mp.id = kept.province_id
           where mp.id = p.id or mp.successor_id = p.id)
   end as meetings
 from provinces p
+""",
+    # One row per signal behind an article's relevance score (``relevance_reasons``, each
+    # "signal: words (+weight)" or "N signal (+weight)"), for faceting the set-aside
+    # articles by why they were set aside.
+    "relevance_signals": """
+with parsed as (
+  select a.id as article_id, a.title, a.relevant, a.relevance, r.key as position,
+         r.value as reason,
+         case when instr(r.value, ' (+') > 0 then instr(r.value, ' (+')
+              else instr(r.value, ' (-') end as at
+  from articles a, json_each(case when json_valid(a.relevance_reasons)
+                                  then a.relevance_reasons else '[]' end) r
+)
+select
+  article_id,
+  title,
+  relevant,
+  relevance,
+  case
+    when reason like '% association(s) taking part (%' then 'association(s) taking part'
+    when reason like '% association name(s) (%' then 'association name(s)'
+    when instr(substr(reason, 1, at), ': ') > 0 then substr(reason, 1, instr(reason, ': ') - 1)
+    else substr(reason, 1, at - 1)
+  end as signal,
+  case when instr(substr(reason, 1, at), ': ') > 0
+    then substr(reason, instr(reason, ': ') + 2, at - instr(reason, ': ') - 2) end as words,
+  case when reason glob '[0-9]* *' then cast(reason as integer) end as count,
+  cast(replace(substr(reason, at + 2), ')', '') as real) as weight,
+  reason
+from parsed
+where at > 0
+order by article_id, position
 """,
 }
 

@@ -1,4 +1,4 @@
-"""Tables derived from the facts, for analysts: provinces, people and their views.
+"""Tables derived from the facts, for analysts: provinces, people, bodies and their views.
 
 Called through ``Store`` (section "derived tables for analysts" of ``store/__init__.py``)
 at the end of every extraction run, after all articles are written:
@@ -11,13 +11,17 @@ at the end of every extraction run, after all articles are written:
   meeting's date);
 - ``people``: one row per real person (``pipeline.people``); ``officials.person_id``
   links every officials row to it;
+- ``bodies``: one row per association body (``bodies.py``); ``associations.body_id``
+  links every associations row to it;
 - views ``person_appearances`` (each person's appearances in date order: the title
   history), ``meetings_map`` (meetings with the latitude/longitude of their province,
   for the map) and ``meetings_per_month`` (for the chart).
 
-The derived columns (``officials.person_id``, ``meetings.province_id``) are not part of an
-article's rows (``tables.DERIVED_COLUMNS``): writing an article leaves them empty until the
-next refresh.
+Only the articles judged relevant feed them (``articles.relevant`` is not 0).
+
+The derived columns (``officials.person_id``, ``meetings.province_id``,
+``associations.body_id``) are not part of an article's rows (``tables.DERIVED_COLUMNS``):
+writing an article leaves them empty until the next refresh.
 """
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from typing import Any, Optional
 from sqlite_utils import Database
 
 from .. import gazetteer, people as people_mod
-from . import analyst
+from . import analyst, bodies
 
 PROVINCE_COLUMNS = {
     "id": str,
@@ -80,6 +84,7 @@ from officials o
 join people p on p.id = o.person_id
 join articles a on a.id = o.article_id
 left join meetings m on m.article_id = o.article_id
+where a.relevant is not 0
 order by p.name, p.id, m.date is null, m.date, o.article_id
 """,
     "meetings_map": """
@@ -97,15 +102,16 @@ select
 from meetings m
 join provinces pr on pr.id = m.province_id
 join articles a on a.id = m.article_id
-where pr.latitude is not null
+where pr.latitude is not null and a.relevant is not 0
 order by m.date, m.article_id
 """,
     "meetings_per_month": """
-select month, count(*) as meetings
-from meetings
-where month is not null
-group by month
-order by month
+select m.month, count(*) as meetings
+from meetings m
+join articles a on a.id = m.article_id
+where m.month is not null and a.relevant is not 0
+group by m.month
+order by m.month
 """,
 }
 
@@ -227,8 +233,18 @@ BATCH = 5000
 _APPEARANCES = """
 select group_key(o.name) as grp, o.id, o.article_id, o.name, o.titles, o.person_id,
        m.date, m.province, m.level
-from officials o left join meetings m on m.article_id = o.article_id
+from officials o
+join articles a on a.id = o.article_id
+left join meetings m on m.article_id = o.article_id
+where a.relevant is not 0
 order by grp, o.id
+"""
+# The officials of articles judged not relevant (GOLD.md: they have no facts, but a
+# hand-made or older record may) belong to no person and make none.
+_NOT_RELEVANT = """
+update officials set person_id = null
+where person_id is not null
+  and article_id in (select id from articles where relevant is 0)
 """
 
 
@@ -340,6 +356,7 @@ def refresh_people(db: Database) -> dict[str, int]:
         db.execute("drop table if exists temp._people_moved")
         db.execute("create temp table _people_live (id text primary key)")
         db.execute("create temp table _people_moved (old text, new text, n integer, first text)")
+        changed += max(db.execute(_NOT_RELEVANT).rowcount, 0)
         cursor = db.execute(_APPEARANCES)
         fields = [d[0] for d in cursor.description]
         for grp, group in itertools.groupby(cursor, key=lambda values: values[0]):
@@ -408,14 +425,20 @@ def refresh_people(db: Database) -> dict[str, int]:
 
 def refresh(db: Database) -> dict[str, int]:
     """Everything above, in order: provinces, link columns, meetings → provinces, people,
-    views, in one transaction: a reader sees the links before or after, never half (nor
-    an empty ``people``), also when the run is killed during the refresh. Then the
-    analysts' tables. Idempotent; a re-run on an unchanged database changes nothing."""
+    association bodies (``bodies.py``), views, in one transaction: a reader sees the links
+    before or after, never half (nor an empty ``people`` or ``bodies``), also when the run
+    is killed during the refresh. Then the analysts' tables. Idempotent; a re-run on an
+    unchanged database changes nothing. Only articles judged relevant feed people, bodies
+    and views (``articles.relevant``; NULL, a row written before relevance, counts as
+    relevant)."""
     with db.atomic():
         ensure_provinces(db)
         _ensure_link_columns(db)
         linked = link_meetings(db)
         counts = refresh_people(db)
+        body_counts = bodies.refresh(db)
         ensure_views(db)
     analyst.refresh(db)
-    return dict(counts, meetings_linked=linked)
+    return dict(counts, meetings_linked=linked, bodies=body_counts["bodies"],
+                bodies_linked=body_counts["linked"], bodies_unplaced=body_counts["unplaced"],
+                bodies_changed=body_counts["changed"])

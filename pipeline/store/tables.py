@@ -197,5 +197,7 @@ STATE_COLUMNS = {"content_hash": str}
 RECORDS_TABLE = "records"
 
 # Links derived from all the facts after a run (``links.refresh``), not part of an
-# article's rows: ``officials.person_id`` → people, ``meetings.province_id`` → provinces.
-DERIVED_COLUMNS = {"officials": ("person_id",), "meetings": ("province_id",)}
+# article's rows: ``officials.person_id`` → people, ``meetings.province_id`` → provinces,
+# ``associations.body_id`` → bodies.
+DERIVED_COLUMNS = {"officials": ("person_id",), "meetings": ("province_id",),
+                   "associations": ("body_id",)}

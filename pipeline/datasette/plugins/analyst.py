@@ -6,12 +6,15 @@ database file is called.
 - ``prepare_connection``: the ``vi`` collation (Vietnamese alphabetical order) and
   ``vi_fold(text)`` (no accents: "tran thanh lam" = "Trần Thanh Lâm") on every connection;
 - ``render_cell``: Vietnamese labels of stored codes (``chair`` → chủ trì), links from
-  every fact to its evidence, from ``person_id`` to the person's page; a ``url`` cell is a
+  every fact to its evidence, from ``person_id`` to the person's page and from ``body_id``
+  to the body's; ``relevance_reasons`` in Vietnamese; a ``url`` cell is a
   link only when it is an http(s) address (``schema.web_url``), text otherwise;
 - pages: ``/<db>/-/article/<id>`` (evidence: the cleaned text with the spans the
   extraction found highlighted by kind, from the ``spans`` table; autoescaped, a ``<script>`` in an article is shown as text),
   ``/<db>/-/map`` (choropleth, offline), ``/<db>/-/charts``, ``/-/analyst.css``;
-- the person page (``templates/row.html`` for table ``people``): title history; search
+- the person page (``templates/row.html`` for table ``people``): title history; the body
+  page (for table ``bodies``): its meetings in date order with who chaired and who
+  attended, the leaders who met it most, the bodies merged into it; search
   all (``templates/search_all.html``): results with links, searched here;
 - ``asgi_wrapper``: ``?_bom=1`` on a CSV download prepends a UTF-8 BOM (for Excel); any
   method but GET/HEAD/OPTIONS is answered 405 (read-only);
@@ -22,6 +25,7 @@ database file is called.
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
@@ -32,7 +36,7 @@ from datasette.views.base import DatasetteError
 from pipeline.datasette import MAX_VALUE_BYTES, STATIC_MOUNT, charts, maps, search, site
 from pipeline.datasette.evidence import KINDS, highlights, nest
 from pipeline.datasette.vietnamese import collate, search_fold
-from pipeline.schema import web_url
+from pipeline.schema import ROLE_ORDER, web_url
 from pipeline.store.tables import FACT_TABLES as _FACT_TABLES
 
 # Datasette 0.65's error handler prints the traceback with ``rich`` when that is installed
@@ -44,7 +48,9 @@ import datasette.handle_exception as _handle_exception  # noqa: E402
 _handle_exception.rich = None
 
 FACT_TABLES = tuple(t.name for t in _FACT_TABLES)
-ARTICLE_LINK_TABLES = (*FACT_TABLES, "person_appearances", "meetings_map", "meetings_vi", None)
+ARTICLE_LINK_TABLES = (*FACT_TABLES, "person_appearances", "meetings_map", "meetings_vi",
+                       "body_meetings", "relevance_signals", None)
+BODY_LINK_TABLES = ("body_meetings", None)  # elsewhere body_id is a foreign key Datasette links
 WRITE_ACTIONS = {
     "insert-row", "delete-row", "update-row", "create-table", "alter-table", "drop-table",
     "upsert-row",
@@ -89,6 +95,10 @@ def evidence_url(datasette, database: str, article_id: str, anchor: str | None =
 
 def person_url(datasette, database: str, person_id: str) -> str:
     return datasette.urls.table(database, "people") + "/" + tilde_encode(person_id)
+
+
+def body_url(datasette, database: str, body_id: str) -> str:
+    return datasette.urls.table(database, "bodies") + "/" + tilde_encode(body_id)
 
 
 def _raw(value):
@@ -137,6 +147,14 @@ def render_cell(row, value, column, table, database, datasette):
         )
     if column == "person_id" and table in ("person_appearances", None) and isinstance(value, str):
         return Markup('<a href="{}">{}</a>').format(person_url(datasette, database, value), value)
+    if column == "body_id" and table in BODY_LINK_TABLES and isinstance(value, str):
+        return Markup('<a href="{}">{}</a>').format(body_url(datasette, database, value), value)
+    if column == "relevance_reasons":
+        reasons = site.relevance_reasons_vi(value)
+        if reasons is not None:
+            return Markup('<span class="relevance-reasons">{}</span>').format(Markup("; ").join(
+                Markup('<span class="vi-label" title="{}">{}</span>').format(raw, shown)
+                for shown, raw in reasons))
     return None
 
 
@@ -166,6 +184,14 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             return dict(base, analyst_results=await search.search_all(datasette, request, q) if q else [])
 
         return inner_search
+    if view_name == "row" and table == "bodies" and request is not None:
+        async def inner_body():
+            pks = request.url_vars.get("pks")
+            if not pks:
+                return base
+            return dict(base, **await _body_page(datasette, database, tilde_decode(pks)))
+
+        return inner_body
     if view_name != "row" or table != "people" or request is None:
         return base
 
@@ -189,6 +215,49 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         return dict(base, person_history=history)
 
     return inner
+
+
+async def _body_page(datasette, database: str, body_id: str) -> dict:
+    """The body page's lists: its meetings in date order, each with its officials (chairs
+    first), the leaders who met it most (the canned query ``leaders_of_body``, run here)
+    and the bodies merged into it."""
+    db = datasette.get_database(database)
+    if "body_meetings" not in await db.view_names():
+        return {}
+    meetings = [dict(r) for r in (await db.execute(
+        "select date, province, level, kind, name_as_printed, article_id, article_title, "
+        "association_id from body_meetings where body_id = ? "
+        "order by date is null, date, article_id", [body_id])).rows]
+    ids = list(dict.fromkeys(m["article_id"] for m in meetings))
+    officials: dict[str, list[dict]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = await db.execute(
+            "select id, article_id, name, title, role, person_id from officials "
+            f"where article_id in ({', '.join('?' * len(chunk))}) order by article_id, id", chunk)
+        for row in rows.rows:
+            officials.setdefault(row["article_id"], []).append(dict(row))
+    for m in meetings:
+        people = sorted(officials.get(m["article_id"], []), key=lambda o: ROLE_ORDER.get(o["role"], 9))
+        m["chairs"] = [o for o in people if o["role"] == "chair"]
+        m["others"] = [o for o in people if o["role"] != "chair"]
+        m["evidence"] = evidence_url(datasette, database, m["article_id"],
+                                     f"associations-{m['association_id']}")
+    query = (datasette.metadata(database=database) or {}).get("queries", {}).get("leaders_of_body")
+    leaders = []
+    if query:
+        leaders = [dict(r) for r in (await db.execute(query["sql"], {"body": body_id})).rows][:10]
+    merged = [dict(r) for r in (await db.execute(
+        "select id, name, last_date from bodies where successor_id = ? order by name collate vi",
+        [body_id])).rows]
+    return {
+        "body_meetings": meetings,
+        "body_leaders": leaders,
+        "body_merged": merged,
+        "leaders_url": datasette.urls.database(database) + "/leaders_of_body?body=" + quote(body_id),
+        "person_url": lambda pid: person_url(datasette, database, pid),
+        "body_url": lambda bid: body_url(datasette, database, bid),
+    }
 
 
 async def _database(datasette, request):
@@ -238,6 +307,13 @@ async def article_page(datasette, request):
                 "select id, name from people where id in ({})".format(",".join("?" * len(ids))), ids
             )
             people = {r["id"]: r["name"] for r in rows.rows}
+    bodies = {}
+    if await db.table_exists("bodies") and facts.get("associations"):
+        ids = [a.get("body_id") for a in facts["associations"] if a.get("body_id")]
+        if ids:
+            rows = await db.execute(
+                "select id, name from bodies where id in ({})".format(",".join("?" * len(ids))), ids)
+            bodies = {r["id"]: r["name"] for r in rows.rows}
     context = {
         "database": database,
         "article": dict(article),
@@ -246,12 +322,16 @@ async def article_page(datasette, request):
         "meeting": meeting,
         "facts": facts,
         "people": people,
+        "bodies": bodies,
+        "relevance_reasons": site.relevance_reasons_vi(article["relevance_reasons"])
+        if "relevance_reasons" in article.keys() else None,
         "row_url": datasette.urls.table(database, "articles") + "/" + tilde_encode(article_id),
         # linked only when it is a web address (a database written before this rule, or by
         # hand, may hold a javascript: one)
         "source_url": web_url(article["url"]),
         "table_url": lambda table: datasette.urls.table(database, table),
         "person_url": lambda pid: person_url(datasette, database, pid),
+        "body_url": lambda bid: body_url(datasette, database, bid),
         "tilde_encode": tilde_encode,
     }
     return Response.html(
@@ -266,12 +346,12 @@ async def map_page(datasette, request):
     rows = [dict(r) for r in (await db.execute(
         "select * from province_meetings order by era, name collate vi")).rows]
     grid = request.args.get("layout") == "grid"
-    meetings = datasette.urls.table(database, "meetings")
+    # meetings_vi: what the map counts (the articles judged relevant)
     meetings_vi = datasette.urls.table(database, "meetings_vi")
 
     def link(p):
         if p["era"] == "pre2025":
-            return f"{meetings}?province_id={tilde_encode(p['province_id'])}"
+            return f"{meetings_vi}?province_id={tilde_encode(p['province_id'])}"
         return f"{meetings_vi}?province_after_2025_id={tilde_encode(p['province_id'])}"
 
     eras = [maps.era_map(era, [r for r in rows if r["era"] == era], link, grid)
@@ -285,17 +365,26 @@ async def map_page(datasette, request):
 
 async def charts_page(datasette, request):
     database, db = await _database(datasette, request)
+    if "meetings_vi" not in await db.view_names():
+        raise NotFound("This database has no meetings_vi view (run an extraction)")
+    # meetings_vi: the meetings of articles judged relevant (set-aside pages are not counted)
     months = (await db.execute(
-        "select month, count(*) from meetings where month is not null group by month")).rows
+        "select month, count(*) from meetings_vi where month is not null group by month")).rows
     provinces = (await db.execute(
-        "select m.province, p.region, count(*) from meetings m "
+        "select m.province, p.region, count(*) from meetings_vi m "
         "left join provinces p on p.id = m.province_id where m.province is not null "
         "group by m.province order by count(*) desc, m.province collate vi")).rows
+    kinds = (await db.execute(
+        "select s.kind, m.year, count(distinct s.article_id) from associations s "
+        "join meetings_vi m on m.article_id = s.article_id where m.year is not null "
+        "group by s.kind, m.year")).rows
     return Response.html(await datasette.render_template("charts.html", {
         "database": database,
         "month_chart": charts.time_chart(charts.month_series((r[0], r[1]) for r in months)),
         "province_chart": charts.bar_chart([(r[0], r[1], r[2]) for r in provinces]),
-        "meetings_url": datasette.urls.table(database, "meetings"),
+        "kind_chart": charts.stacked_year_chart((r[0], r[1], r[2]) for r in kinds),
+        "meetings_url": datasette.urls.table(database, "meetings_vi"),
+        "kinds_url": datasette.urls.database(database) + "/meetings_per_association_kind",
     }, request=request))
 
 
