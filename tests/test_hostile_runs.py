@@ -203,7 +203,7 @@ def test_a_slow_article_holds_back_no_other_and_the_database_is_as_in_order(tmp_
 
 
 def test_a_long_hostile_text_is_stopped_by_the_budget(tmp_path: Path):
-    """2 MB of names and titles without punctuation, with a small budget: one error line,
+    """2 MB of names and titles without punctuation, with a budget (2 s) a normal article meets even on a busy machine: one error line,
     the good article beside it stored, the run bounded."""
     folder = tmp_path / "c"
     folder.mkdir()
@@ -212,10 +212,10 @@ def test_a_long_hostile_text_is_stopped_by_the_budget(tmp_path: Path):
     (folder / "good.txt").write_text(GOOD, encoding="utf-8")
     db = tmp_path / "m.db"
     started = time.monotonic()
-    proc = cli(str(folder), "--db", str(db), "--jsonl", str(tmp_path / "f.jsonl"), "--time-budget", "0.2")
+    proc = cli(str(folder), "--db", str(db), "--jsonl", str(tmp_path / "f.jsonl"), "--time-budget", "2")
     assert time.monotonic() - started < 60
     assert proc.returncode == 1
-    assert f"error: {folder / 'hostile.txt'}: took longer than 0.2 s to extract" in proc.stderr
+    assert f"error: {folder / 'hostile.txt'}: took longer than 2 s to extract" in proc.stderr
     assert rows(db, "select id from articles") == [("good",)]
 
 
