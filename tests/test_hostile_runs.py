@@ -203,8 +203,9 @@ def test_a_slow_article_holds_back_no_other_and_the_database_is_as_in_order(tmp_
 
 
 def test_a_long_hostile_text_is_stopped_by_the_budget(tmp_path: Path):
-    """2 MB of names and titles without punctuation, with a budget (2 s) a normal article meets even on a busy machine: one error line,
-    the good article beside it stored, the run bounded."""
+    """2 MB of names and titles without punctuation (about 30 s to extract), with a budget
+    a normal article meets even on a busy machine: one error line, the good article beside
+    it stored, the run bounded."""
     folder = tmp_path / "c"
     folder.mkdir()
     names = "Bí thư Tỉnh ủy Nguyễn Văn An Phó Chủ tịch UBND tỉnh Trần Thị Bình Chủ tịch Hội Nông dân Lê Văn Cường "
