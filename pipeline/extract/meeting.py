@@ -152,10 +152,10 @@ class Meeting:
                     if level:
                         return level
                 break
-        for body in doc.facts.get("conveners") or []:
-            if body.level:
-                return body.level
-        return None
+        # a body said to hold the meeting; the story's subject alone is often its national
+        # organisation named for context ("kỷ niệm ngày thành lập Hội CCB Việt Nam")
+        said = doc.facts.get("conveners") if doc.facts.get("conveners.said") else None
+        return next((body.level for body in said or [] if body.level), None)
 
 
 # --- components -------------------------------------------------------------------------
@@ -227,5 +227,5 @@ PLACE = Component("place", requires=("lead", "outlet_province"),
                   assigns=("meeting.province", "meeting.province_after_2025", "meeting.province_source",
                            "span:province"), factory=_place)
 LEVEL = Component("level", requires=("lead", "span:title"), assigns=("meeting.level",), factory=_level)
-CONVENER_LEVEL = Component("convener_level", requires=("officials", "conveners", "meeting.level"),
+CONVENER_LEVEL = Component("convener_level", requires=("officials", "conveners", "conveners.said", "meeting.level"),
                            assigns=("meeting.level",), factory=_convener_level)
