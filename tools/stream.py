@@ -588,6 +588,8 @@ class Stats:
     chars: int = 0
     sentences: int = 0
     distinct_sentences: int = 0
+    sentence_chars: int = 0
+    distinct_sentence_chars: int = 0
     distinct_texts: int = 0
     bytes: int = 0
     _seen: set = field(default_factory=set, repr=False)
@@ -603,10 +605,15 @@ class Stats:
         for line in page.text.split("\n"):
             for sentence in split_sentences(line):
                 self.sentences += 1
-                self._seen.add(hashlib.blake2b(sentence.encode(), digest_size=12).digest())
+                self.sentence_chars += len(sentence)
+                digest = hashlib.blake2b(sentence.encode(), digest_size=12).digest()
+                if digest not in self._seen:
+                    self._seen.add(digest)
+                    self.distinct_sentences += 1
+                    self.distinct_sentence_chars += len(sentence)
 
     def as_dict(self) -> dict:
-        self.distinct_sentences, self.distinct_texts = len(self._seen), len(self._texts)
+        self.distinct_texts = len(self._texts)
         n = self.articles or 1
         return {
             "articles": self.articles,
@@ -618,6 +625,7 @@ class Stats:
             "sentences": self.sentences,
             "distinct_sentences": self.distinct_sentences,
             "distinct_sentence_share": self.distinct_sentences / (self.sentences or 1),
+            "distinct_sentence_chars_share": self.distinct_sentence_chars / (self.sentence_chars or 1),
             "distinct_texts": self.distinct_texts,
             "jsonl_mb": self.bytes / 2**20,
         }
@@ -662,7 +670,8 @@ def describe(stats: dict) -> str:
     return (f"stream: {stats['articles']} articles ({stats['off_topic_share']:.1%} off-topic, "
             f"{stats['html_share']:.1%} HTML, {stats['long_pages']} pages {stats['long_factor']}× "
             f"long), {stats['distinct_sentence_share']:.1%} of {stats['sentences']} sentences "
-            f"distinct, {stats['distinct_texts']} distinct texts, {stats['jsonl_mb']:.1f} MB JSONL")
+            f"distinct ({stats['distinct_sentence_chars_share']:.1%} of their characters), "
+            f"{stats['distinct_texts']} distinct texts, {stats['jsonl_mb']:.1f} MB JSONL")
 
 
 def main(argv: list[str] | None = None) -> int:
