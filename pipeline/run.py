@@ -8,7 +8,9 @@ does not grow with the corpus.
 
 Incremental and idempotent:
 
-- an input whose ``worker.content_hash`` is already stored is skipped before extraction;
+- an input whose ``worker.content_hash`` is already stored is skipped before extraction, and
+  the engine is started only when an input to extract is met: a run with nothing to
+  extract loads no model and starts no worker;
 - a changed article's rows are replaced in one transaction (``Store.write_rows``); results
   are written ``WRITE_BATCH`` articles per transaction, each article in a savepoint, so an
   article is stored whole or not at all, also when the run is killed;
@@ -22,6 +24,8 @@ Incremental and idempotent:
   an error naming both;
 - with ``prune``, articles (and errors) of inputs not met in this run are deleted: use it
   only when the inputs are the whole corpus;
+- the links (people, provinces, the analysts' views) are refreshed when the facts changed
+  since their last refresh (``Store.links_fresh``), so also after a run stopped before it;
 - the JSONL export is rewritten from the database at the end: all stored articles.
 
 One bad article never costs the others: its error is printed as one line naming the
@@ -49,7 +53,7 @@ from tempfile import TemporaryDirectory
 from typing import Iterable, Iterator, TextIO
 
 from .ingest import IngestError, RawArticle, Skip, Skipped, count_articles, iter_articles
-from .engines import open_engine
+from .engines import Lazy, open_engine
 from .progress import Progress, plural
 from .store import Store, lock
 from .worker import TIME_BUDGET, Extracted, Outcome, content_hash, rules_fingerprint
@@ -197,7 +201,11 @@ def run(inputs: Iterable[str | Path], db_path: str | Path | None, jsonl_path: st
             raise RunError(str(busy)) from None
         try:
             expected = count_articles(inputs, exclude)
-            executor = stack.enter_context(open_engine(engine, jobs, scheduler, expected, budget))
+            # Opened at the first article to extract, once the stored hashes have told
+            # unchanged inputs apart: a run with nothing to extract loads no model and
+            # starts no worker.
+            executor = stack.enter_context(
+                Lazy(lambda: open_engine(engine, jobs, scheduler, expected, budget)))
             bar = stack.enter_context(Progress(expected, log, enabled=progress))
             store = stack.enter_context(Store(db_path))
             store.begin_run()
@@ -207,7 +215,8 @@ def run(inputs: Iterable[str | Path], db_path: str | Path | None, jsonl_path: st
             writer.flush()
             if prune:
                 summary.pruned = store.prune()
-            store.refresh_links()  # people, provinces and the analysts' views follow the facts
+            if not store.links_fresh():  # facts changed since (or a run stopped before) the last refresh
+                store.refresh_links()  # people, provinces and the analysts' views follow the facts
         except Exception as exc:
             why = _fatal(exc)
             if why is None:
@@ -327,7 +336,8 @@ def _extract(entries: Iterable[tuple[Entry, RawArticle | None]], engine, writer:
         batch.append(entry)
         if raw is not None:
             raws.append(raw)
-        if len(raws) >= engine.batch_size or len(batch) >= MAX_ENTRIES:
+        # engine.batch_size only once there is something to extract (it opens a Lazy engine)
+        if (raws and len(raws) >= engine.batch_size) or len(batch) >= MAX_ENTRIES:
             send(batch, raws)
             batch, raws = [], []
     send(batch, raws)

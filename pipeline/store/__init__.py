@@ -184,6 +184,7 @@ class Store:
                     [content_hash, article_id, content_hash],
                 )
                 return False
+            self._facts_changed()
             article_row = dict(
                 rows["articles"][0], extracted_at=extracted_at or _now(), content_hash=content_hash
             )
@@ -225,6 +226,7 @@ class Store:
     def delete_article(self, article_id: str) -> None:
         """Remove an article and all its rows (e.g. a file gone from the corpus)."""
         with self.db.atomic():
+            self._facts_changed()
             for table in (RECORDS_TABLE, *reversed(CHILD_TABLES)):
                 self.db.table(table).delete_where("article_id = ?", [article_id])
             self.db.table("articles").delete_where("id = ?", [article_id])
@@ -319,6 +321,8 @@ class Store:
         gone = "select id from articles where id not in (select id from temp.seen_ids)"
         with self.db.atomic():
             count = self.db.execute(f"select count(*) from ({gone})").fetchone()[0]
+            if count:
+                self._facts_changed()
             for table in (RECORDS_TABLE, *reversed(CHILD_TABLES)):
                 self.db.execute(f"delete from [{table}] where article_id in ({gone})")
             self.db.execute(f"delete from articles where id in ({gone})")
@@ -369,12 +373,32 @@ class Store:
     # views ``person_appearances``, ``meetings_map``, ``meetings_per_month``; recomputed
     # from all the facts by ``refresh_links()`` at the end of every extraction run.
 
+    # Whether they are up to date is kept in SQLite's ``user_version`` (the database header,
+    # written in the transaction of the change): the links' fingerprint once refreshed, 0 as
+    # soon as a fact is written or deleted. A table would be one more for Datasette to show;
+    # the header is read without touching any table.
+
     def refresh_links(self) -> dict[str, int]:
         """Provinces, meetings → provinces, people, officials → people and the views, all
         at once: the one call to make after a run's last write (idempotent)."""
         from . import links
 
-        return links.refresh(self.db)
+        counts = links.refresh(self.db)
+        with self.db.atomic():  # only once all of it is done: a run killed before refreshes again
+            self.db.execute(f"PRAGMA user_version = {links.fingerprint()}")
+        return counts
+
+    def links_fresh(self) -> bool:
+        """Whether the derived tables follow the stored facts: no fact was written or
+        deleted since the last ``refresh_links``, made with the same code and data."""
+        from . import links
+
+        return self.db.execute("PRAGMA user_version").fetchone()[0] == links.fingerprint()
+
+    def _facts_changed(self) -> None:
+        """Within the transaction that changes facts: the links no longer follow them."""
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != 0:
+            self.db.execute("PRAGMA user_version = 0")
 
     # -- lifetime -----------------------------------------------------------------------
 
