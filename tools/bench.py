@@ -315,7 +315,7 @@ def phase_cost(spec: dict) -> dict:
     for scale, path in spec["scales"]:
         pages = raws(path)
         chars = seconds = slowest = 0.0
-        failed = relevant = 0
+        failed, relevant = 0, None  # None: the records say nothing of relevance
         for raw in pages:
             t = time.perf_counter()
             outcome = worker.extract_one(raw, **no_budget)
@@ -325,7 +325,9 @@ def phase_cost(spec: dict) -> dict:
             chars += len(raw.text or raw.html or "")
             failed += not hasattr(outcome, "rows")
             # the chain stops at a page it finds not relevant: such a page costs less
-            relevant += bool(hasattr(outcome, "record") and json.loads(outcome.record).get("relevant"))
+            judged = json.loads(outcome.record).get("relevant") if hasattr(outcome, "record") else None
+            if judged is not None:
+                relevant = (relevant or 0) + bool(judged)
         result["scales"][str(scale)] = {
             "pages": len(pages), "chars": int(chars), "seconds": seconds,
             "slowest_page_seconds": slowest, "failed": failed, "relevant": relevant,
@@ -639,8 +641,9 @@ def figures(report: dict) -> tuple[dict, list[str]]:
         sizes = ", ".join(f"{scales[k]['chars'] // scales[k]['pages']:,}" for k in per)
         line = ("bench cost per character: " + ", ".join(f"{v:.2f} at {k}x" for k, v in per.items())
                 + f" ms per 1k characters (pages of {sizes} characters)")
-        judged = [f"{scales[k]['relevant']}/{scales[k]['pages']}" for k in per]
-        line += f"; pages found relevant {', '.join(judged)}"
+        if all(scales[k].get("relevant") is not None for k in per):
+            judged = [f"{scales[k]['relevant']}/{scales[k]['pages']}" for k in per]
+            line += f"; pages found relevant {', '.join(judged)}"
         if len(per) >= 2:
             spread = max(per.values()) / min(per.values())
             figs["cost_spread"] = spread
