@@ -76,7 +76,7 @@ TRACE_SAMPLE = 30
 PROGRESS_EVERY = 100
 COST_BASE = 256
 COST_SCALES = (1, 16, 256)
-COST_TIMEOUT = 1800.0
+COST_TIMEOUT = 900.0
 FLAT = 1.5
 """The bar for the cost per character: the largest within 1.5 times the smallest."""
 SAME_MEMORY = 1.1

@@ -98,6 +98,10 @@ MORE_WAYS = 0.2
 # The capital letters of Vietnamese (Python's re has no \p{Lu}).
 _UPPER = "".join(chr(c) for c in range(0x41, 0x1F00)
                  if chr(c).isupper() and unicodedata.name(chr(c), "").startswith("LATIN"))
+# A paragraph that opens with a dateline ("Sáng 5/3, ...", "(BBK) - Ngày 5-3"): another
+# story's lead, where the pipeline starts a new story; kept out of what is added to a page.
+_DATELINE = re.compile(r"^\W{0,3}(?:\(?[A-ZĐ][\w.]{1,12}\)?\s*[-–—:]\s*)?"
+                       r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm)\b[^.\n]{0,20}?\d{1,2}\s*[/.\-]\s*\d{1,2}", re.I)
 _CREDIT = re.compile(r"((?:Ảnh|Tin|Bài|Tin, ảnh|Bài, ảnh|Tin và ảnh)\s*:\s*)([^\W\d][^:;\n]{1,24})$", re.M)
 _DISTRICT_PREFIX = r"(?:huyện|quận|thị xã|Huyện|Quận|Thị xã|Huyện ủy|Quận ủy|Thị ủy|TX\.|H\.)"
 
@@ -120,9 +124,13 @@ class Pool:
     """The texts of one class (on- or off-topic): each as its lines, and the paragraphs,
     clauses and lengths they offer."""
 
+    markers: frozenset = frozenset()
+    """Lines that open a box of other stories' teasers ("Tin liên quan": ``chrome.json``)."""
     texts: list[list[str]] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    """Where each text's story ends: its first teaser marker (or its end)."""
     paragraphs: list[str] = field(default_factory=list)
-    """Body paragraphs (not a text's first line) of eight words or more."""
+    """Story paragraphs of eight words or more, not a headline, a lead or a teaser box."""
     clauses: list[str] = field(default_factory=list)
     tails: dict[str, list[str]] = field(default_factory=dict)
     """What follows each of ``JOINS`` in the sentences (after three words at least)."""
@@ -132,26 +140,46 @@ class Pool:
         lines = [line.strip() for line in text.split("\n") if line.strip()]
         if not lines:
             return
+        end = next((i for i, line in enumerate(lines) if i and self.is_marker(line)), len(lines))
         self.texts.append(lines)
+        self.ends.append(end)
         self.lengths.append(sum(len(line) + 1 for line in lines))
-        for line in lines[1:]:
-            if len(line.split()) >= 8:
+        for line in lines[_head(lines, end):end]:
+            if is_body(line):
                 self.paragraphs.append(line)
                 for sentence in split_sentences(line):
                     self.clauses += [c for c in _CLAUSE.split(sentence)[1:] if len(c.split()) >= 4]
                     for join, tail in _joins(sentence):
                         self.tails.setdefault(join, []).append(tail)
 
+    def is_marker(self, line: str) -> bool:
+        return line.strip().rstrip(":").strip().casefold() in self.markers
+
     @property
     def median(self) -> int:
         return int(statistics.median(self.lengths))
 
 
+def _head(lines: list[str], end: int) -> int:
+    """Lines before a text's body: the headline, a stamp line, ... up to the lead."""
+    head = 1
+    while head < end and len(lines[head - 1].split()) < 12 and head < 3:
+        head += 1
+    return head
+
+
+def is_body(line: str) -> bool:
+    """A paragraph that may go anywhere in a story: eight words or more, no dateline."""
+    return len(line.split()) >= 8 and not _DATELINE.match(line)
+
+
 def load_pools(shared: Path) -> tuple[Pool, Pool]:
     """(on-topic, off-topic) pools from the shared folder."""
+    chrome = json.loads((RULES / "chrome.json").read_text(encoding="utf-8"))
+    markers = frozenset(m.casefold() for m in chrome["teaser_markers"])
     pools = []
     for dirs in (ON_TOPIC_DIRS, OFF_TOPIC_DIRS):
-        pool = Pool()
+        pool = Pool(markers)
         for name in dirs:
             for path in sorted((shared / name).glob("*.txt")):
                 pool.add(_read(path))
@@ -391,6 +419,8 @@ class Page:
     """The JSONL record: ``id`` with ``text``, or ``html`` and ``url``; maybe ``published``."""
     head: int = 1
     """Lines of ``text`` before the body: the headline, a stamp line, the lead."""
+    end: int = 0
+    """Lines of ``text`` up to the end of the story (a box of teasers may follow)."""
 
 
 class Stream:
@@ -426,7 +456,7 @@ class Stream:
         pool = self.on if on_topic else self.off
         target = LONG_FACTOR * pool.median if long else rng.choice(pool.lengths)
         variation = Variation(rng, self.vocab)
-        head, lines = self._lines(pool, rng, target)
+        head, end, lines = self._lines(pool, rng, target)
         lines = [variation.apply(line) for line in lines]
         text = "\n".join(lines)
         page_id = f"{self.prefix}_{i + 1:05d}"
@@ -444,31 +474,32 @@ class Stream:
                 record["url"] = url
             if rng.random() < 0.3:
                 record["published"] = published
-        return Page(page_id, on_topic, html, long, text, record, head)
+        return Page(page_id, on_topic, html, long, text, record, head, end)
 
-    def _lines(self, pool: Pool, rng: random.Random, target: int) -> tuple[int, list[str]]:
-        """(head, lines): a base text's title and lead (the first ``head`` lines), its body
-        with half the paragraphs replaced by other texts', then paragraphs of other texts up
-        to ``target`` characters."""
-        base = rng.choice(pool.texts)
-        head = 1
-        while head < len(base) and len(base[head - 1].split()) < 12 and head < 3:
-            head += 1  # title, a stamp line, ...: up to the lead
-        lines = list(base[:head])
-        for line in base[head:]:
+    def _lines(self, pool: Pool, rng: random.Random, target: int) -> tuple[int, int, list[str]]:
+        """(head, end, lines): a base text's title and lead (the first ``head`` lines), its
+        story (up to ``end``) with half the paragraphs replaced by other texts' and others
+        added up to ``target`` characters, then its box of teasers if it has one (where the
+        cleaner ends the story: what is added goes before it)."""
+        k = rng.randrange(len(pool.texts))
+        base, base_end = pool.texts[k], pool.ends[k]
+        head = _head(base, base_end)
+        story, box = list(base[:head]), base[base_end:]
+        for line in base[head:base_end]:
             if len(line.split()) >= 8 and rng.random() < REPLACE_PARAGRAPH:
                 line = rng.choice(pool.paragraphs)
-            lines.append(line)
-        size = sum(len(line) + 1 for line in lines)
+            story.append(line)
+        size = sum(len(line) + 1 for line in story + box)
         while size < target * 0.9 and pool.paragraphs:
             line = rng.choice(pool.paragraphs)
-            lines.insert(rng.randint(head, len(lines)), line)
+            story.insert(rng.randint(head, len(story)), line)
             size += len(line) + 1
-        while size > target * 1.25 and len(lines) > head + 1:
-            size -= len(lines.pop()) + 1  # trim a long base to the drawn length
+        while size > target * 1.25 and len(story) > head + 1:
+            size -= len(story.pop()) + 1  # trim a long base to the drawn length
         surnames = frozenset(self.vocab.surnames)
-        return head, ([_recombine(line, pool, rng, surnames, headline=True) for line in lines[:head]]
-                      + [_recombine(line, pool, rng, surnames) for line in lines[head:]])
+        lines = ([_recombine(line, pool, rng, surnames, headline=True) for line in story[:head]]
+                 + [_recombine(line, pool, rng, surnames) for line in story[head:] + box])
+        return head, len(story), lines
 
     def _teaser(self, rng: random.Random, variation: Variation) -> tuple[str, str]:
         """(headline, lead) of another text, as the related-articles box shows them."""
@@ -646,9 +677,9 @@ def write_jsonl(pages: Iterable[Page], path: Path) -> dict:
 def scaled_pages(shared: Path, base: int = 256, scales: Iterable[int] = (1, 16, 256),
                  seed: int | str = "cost") -> dict[int, list[dict]]:
     """For the cost per character: ``base`` on-topic text pages of normal length, and the
-    same pages joined ``k`` at a time into pages ``k`` times as long (the first page whole,
-    then the others' bodies, so that the long page is one story): the same text at every
-    scale. ``base`` must be a multiple of every scale."""
+    same pages joined ``k`` at a time into pages ``k`` times as long (the first page's
+    headline and story, the others' story bodies, then the first page's teasers, so that the
+    long page is one story): the same text at every scale. ``base`` must be a multiple of every scale."""
     stream = Stream(shared, seed, offtopic_share=0.0, html_share=0.0, long_every=0, prefix="cost")
     pages = list(stream.pages(base))
     out = {}
@@ -658,9 +689,11 @@ def scaled_pages(shared: Path, base: int = 256, scales: Iterable[int] = (1, 16, 
         records = []
         for n, start in enumerate(range(0, base, k), 1):
             group = pages[start:start + k]
-            lines = group[0].text.split("\n")
-            for page in group[1:]:
-                lines += page.text.split("\n")[page.head:]
+            first = group[0].text.split("\n")
+            lines = first[:group[0].end]
+            for page in group[1:]:  # their paragraphs: no headline-like line or lead
+                lines += [line for line in page.text.split("\n")[page.head:page.end] if is_body(line)]
+            lines += first[group[0].end:]  # the first page's teasers, if any, at the end
             records.append({"id": f"cost_{k}x_{n:04d}", "text": "\n".join(lines)})
         out[k] = records
     return out
