@@ -49,7 +49,7 @@ def test_html_pages_in_a_news_site_template(pages):
         assert "text" not in page.record and page.record["url"].startswith("https://")
         for part in ("<nav>", "<aside>", "<footer>", "<script>", "Tin liên quan", "<article>"):
             assert part in markup
-        body = page.text.split("\n")[1]
+        body = max(page.text.split("\n"), key=len)
         assert stream._esc(body[:60]) in markup
     assert all("text" in p.record and "html" not in p.record for p in pages if not p.html)
 
@@ -59,6 +59,8 @@ def test_long_pages_are_sixteen_times_the_normal_length(pages):
     assert len(long) == N // stream.LONG_EVERY
     normal = statistics.median(len(p.text) for p in pages if not p.long)
     assert all(len(p.text) > 0.7 * stream.LONG_FACTOR * normal for p in long)
+    assert [p.stories for p in long] == [1, stream.LONG_FACTOR]  # a long story, a listing
+    assert all(p.stories == 1 for p in pages if not p.long)
 
 
 def test_few_sentences_repeat(pages, tmp_path: Path):
@@ -103,6 +105,9 @@ def test_scaled_pages_are_the_same_text_at_each_length():
     assert scaled[8][0]["text"].split("\n")[:2] == first[:2]  # its headline and lead
     with pytest.raises(ValueError):
         stream.scaled_pages(SHARED, base=8, scales=(3,))
+    listing = stream.scaled_pages(SHARED, base=8, scales=(8,), listing=True)[8][0]["text"]
+    assert len(listing) > len(scaled[8][0]["text"])  # every page's headline and lead too
+    assert all(p["text"].split("\n")[0] in listing for p in scaled[1])
 
 
 @pytest.mark.slow
@@ -125,7 +130,7 @@ def test_bench_tiny_run(tmp_path: Path, capsys):
     for name in ("rerun", "rerun_j1"):
         assert phases[name]["unchanged"] == 12 and phases[name]["articles"] == 0
         assert phases[name]["forks"] == 0 and not phases[name]["underthesea_imported"]
-    assert set(phases["cost"]["scales"]) == {"1", "4"}
+    assert set(phases["cost"]["scales"]) == {"1", "4", "listing 4"}
     assert all(s["ms_per_1k_chars"] > 0 for s in phases["cost"]["scales"].values())
     assert phases["pipeline"]["pipeline_file"].startswith(str(bench.ROOT))
 
@@ -138,7 +143,7 @@ def test_bench_tiny_run(tmp_path: Path, capsys):
 
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1].startswith("bench: 12 articles, pipeline ")
-    for figure in ("bench stream:", "bench throughput:", "bench parallel:", "bench cost per character:",
+    for figure in ("bench stream:", "bench throughput:", "bench parallel:", "bench cost per character (one long story):",
                    "bench re-run (default -j):"):
         assert any(line.startswith(figure) for line in out), figure
     assert report["summary"][-1] == out[-1]

@@ -30,7 +30,10 @@ is that phase's alone:
 ``cost``
     clean and extract (``worker.extract_one``, no time budget) of the same on-topic text as
     256 pages of normal length, 16 pages 16 times as long and one page 256 times as long
-    (``tools.stream.scaled_pages``): milliseconds per 1,000 characters at each length.
+    (``tools.stream.scaled_pages``): milliseconds per 1,000 characters at each length; the
+    long pages one long story each, then (``--listing-pages`` of each length) listing pages
+    of 16 and 256 stories one after the other. The phase stops at ``--cost-timeout``
+    seconds; the lengths measured by then are reported.
 
 In the extraction phases, loading (imports and the first model call) is timed on its own,
 then the phase is warmed up on a few pages of another stream (into a scratch database), and
@@ -76,6 +79,8 @@ TRACE_SAMPLE = 30
 PROGRESS_EVERY = 100
 COST_BASE = 256
 COST_SCALES = (1, 16, 256)
+LISTING_PAGES = 4
+"""Listing pages measured at each scale (a listing 16 times as long took 35 s before issue 12)."""
 COST_TIMEOUT = 900.0
 FLAT = 1.5
 """The bar for the cost per character: the largest within 1.5 times the smallest."""
@@ -335,7 +340,7 @@ def phase_cost(spec: dict) -> dict:
         }
         result["peak_rss_mb"] = peak_rss_mb()
         _write_json(Path(spec["result"]), {**_code_info(), **result})
-        log(f"bench: cost at {scale}×: {result['scales'][str(scale)]['ms_per_1k_chars']:.2f} "
+        log(f"bench: cost at {scale}x: {result['scales'][str(scale)]['ms_per_1k_chars']:.2f} "
             f"ms per 1k characters ({len(pages)} pages, {seconds:.1f} s)")
     return result
 
@@ -520,14 +525,21 @@ def bench(args: argparse.Namespace) -> dict:
                 part = workdir / "ner.jsonl"
                 _head(corpus, part, ner_n)
                 r = spawn(phase, workdir, code, input=part, **common)
-            else:  # cost
+            else:  # cost: one long story, then listing pages (slowest last: a timeout keeps the rest)
                 files = []
-                for scale, records in streams.scaled_pages(shared, args.cost_base, scales).items():
-                    path = workdir / f"cost_{scale}.jsonl"
-                    with path.open("w", encoding="utf-8") as f:
-                        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-                    files.append((scale, str(path)))
+                for listing in (False, True):
+                    pages = streams.scaled_pages(shared, args.cost_base, scales, listing=listing)
+                    for scale, records in pages.items():
+                        if listing and scale == 1:
+                            continue  # the same pages as the story's 1x
+                        label = f"listing {scale}" if listing else str(scale)
+                        path = workdir / f"cost_{label.replace(' ', '_')}.jsonl"
+                        with path.open("w", encoding="utf-8") as f:
+                            f.writelines(json.dumps(r, ensure_ascii=False) + "\n"
+                                         for r in (records[:args.listing_pages] if listing else records))
+                        files.append((label, str(path)))
                 r = spawn(phase, workdir, code, timeout=args.cost_timeout, scales=files, **common)
+                r["planned"], r["timeout"] = [label for label, _ in files], args.cost_timeout
             results[phase] = r
             log(f"bench: phase {phase} done in {r['process_seconds']:.1f} s")
         judged = relevance(db, truth) if "pipeline" in results else None
@@ -636,21 +648,17 @@ def figures(report: dict) -> tuple[dict, list[str]]:
     cost = res.get("cost")
     if cost:
         scales = cost.get("scales", {})
-        per = {k: v["ms_per_1k_chars"] for k, v in scales.items() if v["ms_per_1k_chars"]}
-        figs["ms_per_1k_chars"] = per
-        sizes = ", ".join(f"{scales[k]['chars'] // scales[k]['pages']:,}" for k in per)
-        line = ("bench cost per character: " + ", ".join(f"{v:.2f} at {k}x" for k, v in per.items())
-                + f" ms per 1k characters (pages of {sizes} characters)")
-        if all(scales[k].get("relevant") is not None for k in per):
-            judged = [f"{scales[k]['relevant']}/{scales[k]['pages']}" for k in per]
-            line += f"; pages found relevant {', '.join(judged)}"
-        if len(per) >= 2:
-            spread = max(per.values()) / min(per.values())
-            figs["cost_spread"] = spread
-            line += f"; largest/smallest x{spread:.2f} ({'flat' if spread <= FLAT else 'NOT flat'} within {FLAT}x)"
-        if cost.get("timed_out"):
-            line += "; the next scale did not finish within --cost-timeout"
-        lines.append(line)
+        for kind in ("story", "listing"):
+            keys = [k for k in cost.get("planned", scales) if (k.startswith("listing")) == (kind == "listing")]
+            if kind == "listing" and keys and "1" in scales:
+                keys.insert(0, "1")  # the same normal pages
+            line, spread = _cost_line(kind, keys, scales, cost.get("timeout"))
+            if line:
+                figs[f"{kind}_ms_per_1k_chars"] = {k.split()[-1]: scales[k]["ms_per_1k_chars"]
+                                                   for k in keys if k in scales}
+                if spread is not None:
+                    figs[f"{kind}_cost_spread"] = spread
+                lines.append(line)
     for key, label in (("rerun", "default -j"), ("rerun_j1", "-j 1")):
         r = res.get(key)
         if r:
@@ -663,6 +671,27 @@ def figures(report: dict) -> tuple[dict, list[str]]:
     return figs, lines
 
 
+def _cost_line(kind: str, keys: list[str], scales: dict, timeout: float | None) -> tuple[str | None, float | None]:
+    done = [k for k in keys if k in scales and scales[k]["ms_per_1k_chars"]]
+    if not keys or not done:
+        return None, None
+    what = "one long story" if kind == "story" else "listing pages of as many stories"
+    per = {k.split()[-1]: scales[k]["ms_per_1k_chars"] for k in done}
+    sizes = ", ".join(f"{scales[k]['chars'] // scales[k]['pages']:,}" for k in done)
+    line = (f"bench cost per character ({what}): "
+            + ", ".join(f"{v:.2f} at {k}x" for k, v in per.items())
+            + f" ms per 1k characters (pages of {sizes} characters)")
+    if all(scales[k].get("relevant") is not None for k in done):
+        line += "; found relevant " + ", ".join(f"{scales[k]['relevant']}/{scales[k]['pages']}" for k in done)
+    spread = max(per.values()) / min(per.values()) if len(per) >= 2 else None
+    if spread is not None:
+        line += f"; largest/smallest x{spread:.2f} ({'flat' if spread <= FLAT else 'NOT flat'} within {FLAT}x)"
+    missing = [k.split()[-1] + "x" for k in keys if k not in scales]
+    if missing:
+        line += f"; {', '.join(missing)} did not finish within the phase's {timeout:g} s (--cost-timeout)"
+    return line, spread
+
+
 def final_line(report: dict) -> str:
     figs, res = report["figures"], report["phases"]
     parts = [f"bench: {report['articles']} articles"]
@@ -672,8 +701,10 @@ def final_line(report: dict) -> str:
         parts.append(f"{figs['j2_articles_per_second']:.1f} with -j 2 (x{figs['j2_speedup']:.2f})")
     if "peak_rss_ratio" in figs:
         parts.append(f"peak RSS x{figs['peak_rss_ratio']:.2f} from N/10 to N")
-    if "cost_spread" in figs:
-        parts.append(f"cost per character x{figs['cost_spread']:.2f} from 1x to {max(figs['ms_per_1k_chars'], key=int)}x")
+    for kind in ("story", "listing"):
+        if f"{kind}_cost_spread" in figs:
+            parts.append(f"cost per character x{figs[f'{kind}_cost_spread']:.2f} from 1x to "
+                         f"{max(figs[f'{kind}_ms_per_1k_chars'], key=int)}x ({kind})")
     if "rerun_seconds" in figs:
         parts.append(f"no-op re-run {figs['rerun_seconds']:.2f} s")
     line = ", ".join(parts)
@@ -700,6 +731,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"normal-length pages of the cost phase (default {COST_BASE})")
     parser.add_argument("--cost-scales", default=",".join(map(str, COST_SCALES)),
                         help="lengths the cost phase measures, in normal lengths (default 1,16,256)")
+    parser.add_argument("--listing-pages", type=int, default=LISTING_PAGES,
+                        help=f"listing pages measured at each scale (default {LISTING_PAGES})")
     parser.add_argument("--cost-timeout", type=float, default=COST_TIMEOUT,
                         help=f"seconds the cost phase may take (default {COST_TIMEOUT:g})")
     parser.add_argument("--phases", help=f"a comma-separated subset of {','.join(PHASES)}")

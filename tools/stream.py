@@ -22,7 +22,9 @@ committed):
   JSON-LD, menus, breadcrumb, share bar, related-article teasers, most-read list, footer,
   trailing scripts), served from a provincial paper's domain;
 - one page in ``LONG_EVERY`` is **long**: ``LONG_FACTOR`` times the median length of its
-  class.
+  class, alternately one long story (paragraphs of many texts) and a listing page (a tag
+  or category page: ``LONG_FACTOR`` stories one after the other, each with its headline
+  and lead, of which the pipeline reads the first).
 
 Page ``i`` depends only on the seed and ``i`` (its own ``random.Random``), so the first M
 pages of a stream of N are the stream of M; no two pages of a stream have the same text.
@@ -421,6 +423,8 @@ class Page:
     """Lines of ``text`` before the body: the headline, a stamp line, the lead."""
     end: int = 0
     """Lines of ``text`` up to the end of the story (a box of teasers may follow)."""
+    stories: int = 1
+    """Stories on the page: ``LONG_FACTOR`` for a long listing page."""
 
 
 class Stream:
@@ -453,10 +457,22 @@ class Stream:
         html = rng.random() < self.html_share
         # long pages at a fixed stride (offset by the seed), so that a prefix holds its share
         long = self.long_every > 0 and (i + len(str(self.seed))) % self.long_every == self.long_every - 1
+        # every other long page a listing (a tag or category page: stories one after the other)
+        listing = long and (i // self.long_every) % 2 == 1
         pool = self.on if on_topic else self.off
-        target = LONG_FACTOR * pool.median if long else rng.choice(pool.lengths)
         variation = Variation(rng, self.vocab)
-        head, end, lines = self._lines(pool, rng, target)
+        if listing:
+            head, end, lines = self._lines(pool, rng, rng.choice(pool.lengths))
+            box = lines[end:]
+            lines = lines[:end]
+            for _ in range(LONG_FACTOR - 1):
+                _, more_end, more = self._lines(pool, rng, rng.choice(pool.lengths))
+                lines += more[:more_end]
+            end = len(lines)
+            lines += box
+        else:
+            target = LONG_FACTOR * pool.median if long else rng.choice(pool.lengths)
+            head, end, lines = self._lines(pool, rng, target)
         lines = [variation.apply(line) for line in lines]
         text = "\n".join(lines)
         page_id = f"{self.prefix}_{i + 1:05d}"
@@ -474,7 +490,8 @@ class Stream:
                 record["url"] = url
             if rng.random() < 0.3:
                 record["published"] = published
-        return Page(page_id, on_topic, html, long, text, record, head, end)
+        return Page(page_id, on_topic, html, long, text, record, head, end,
+                    LONG_FACTOR if listing else 1)
 
     def _lines(self, pool: Pool, rng: random.Random, target: int) -> tuple[int, int, list[str]]:
         """(head, end, lines): a base text's title and lead (the first ``head`` lines), its
@@ -616,6 +633,7 @@ class Stats:
     on_topic: int = 0
     html: int = 0
     long: int = 0
+    listing: int = 0
     chars: int = 0
     sentences: int = 0
     distinct_sentences: int = 0
@@ -631,6 +649,7 @@ class Stats:
         self.on_topic += page.on_topic
         self.html += page.html
         self.long += page.long
+        self.listing += page.stories > 1
         self.chars += len(page.text)
         self._texts.add(hashlib.blake2b(page.text.encode(), digest_size=16).digest())
         for line in page.text.split("\n"):
@@ -651,6 +670,7 @@ class Stats:
             "off_topic_share": (self.articles - self.on_topic) / n,
             "html_share": self.html / n,
             "long_pages": self.long,
+            "listing_pages": self.listing,
             "long_factor": LONG_FACTOR,
             "story_chars": self.chars,
             "sentences": self.sentences,
@@ -675,11 +695,15 @@ def write_jsonl(pages: Iterable[Page], path: Path) -> dict:
 
 
 def scaled_pages(shared: Path, base: int = 256, scales: Iterable[int] = (1, 16, 256),
-                 seed: int | str = "cost") -> dict[int, list[dict]]:
+                 seed: int | str = "cost", listing: bool = False) -> dict[int, list[dict]]:
     """For the cost per character: ``base`` on-topic text pages of normal length, and the
-    same pages joined ``k`` at a time into pages ``k`` times as long (the first page's
-    headline and story, the others' story bodies, then the first page's teasers, so that the
-    long page is one story): the same text at every scale. ``base`` must be a multiple of every scale."""
+    same pages joined ``k`` at a time into pages ``k`` times as long: the same text at every
+    scale. ``base`` must be a multiple of every scale.
+
+    A long page is one story (the first page's headline and story, the others' story
+    paragraphs, then the first page's teasers), or with ``listing`` a listing page (each
+    page's headline, lead and story one after the other, then the first page's teasers: the
+    pipeline splits it into ``k`` stories and reads the first)."""
     stream = Stream(shared, seed, offtopic_share=0.0, html_share=0.0, long_every=0, prefix="cost")
     pages = list(stream.pages(base))
     out = {}
@@ -691,10 +715,15 @@ def scaled_pages(shared: Path, base: int = 256, scales: Iterable[int] = (1, 16, 
             group = pages[start:start + k]
             first = group[0].text.split("\n")
             lines = first[:group[0].end]
-            for page in group[1:]:  # their paragraphs: no headline-like line or lead
-                lines += [line for line in page.text.split("\n")[page.head:page.end] if is_body(line)]
+            for page in group[1:]:
+                page_lines = page.text.split("\n")
+                if listing:
+                    lines += page_lines[:page.end]
+                else:  # their paragraphs: no headline-like line or lead
+                    lines += [line for line in page_lines[page.head:page.end] if is_body(line)]
             lines += first[group[0].end:]  # the first page's teasers, if any, at the end
-            records.append({"id": f"cost_{k}x_{n:04d}", "text": "\n".join(lines)})
+            kind = "listing" if listing else "story"
+            records.append({"id": f"cost_{kind}_{k}x_{n:04d}", "text": "\n".join(lines)})
         out[k] = records
     return out
 
@@ -702,7 +731,7 @@ def scaled_pages(shared: Path, base: int = 256, scales: Iterable[int] = (1, 16, 
 def describe(stats: dict) -> str:
     return (f"stream: {stats['articles']} articles ({stats['off_topic_share']:.1%} off-topic, "
             f"{stats['html_share']:.1%} HTML, {stats['long_pages']} pages {stats['long_factor']}× "
-            f"long), {stats['distinct_sentence_share']:.1%} of {stats['sentences']} sentences "
+            f"long, {stats.get('listing_pages', 0)} of them listings), {stats['distinct_sentence_share']:.1%} of {stats['sentences']} sentences "
             f"distinct ({stats['distinct_sentence_chars_share']:.1%} of their characters), "
             f"{stats['distinct_texts']} distinct texts, {stats['jsonl_mb']:.1f} MB JSONL")
 
