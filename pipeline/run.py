@@ -26,7 +26,9 @@ Incremental and idempotent:
   only when the inputs are the whole corpus;
 - the links (people, provinces, the analysts' views) are refreshed when the facts changed
   since their last refresh (``Store.links_fresh``), so also after a run stopped before it;
-- the JSONL export is rewritten from the database at the end: all stored articles.
+- the JSONL export is rewritten from the database at the end (all stored articles), unless
+  nothing changed since the last export and the file is still that export
+  (``Store.export_current``).
 
 One bad article never costs the others: its error is printed as one line naming the
 file, recorded in the `errors` table, and the run goes on; so does one over the time
@@ -37,8 +39,10 @@ other failure of the database itself; what is stored stays intact.
 """
 from __future__ import annotations
 
+import contextlib
 import enum
 import errno
+import itertools
 import os
 import queue
 import sqlite3
@@ -224,8 +228,10 @@ def run(inputs: Iterable[str | Path], db_path: str | Path | None, jsonl_path: st
             raise RunError(f"{db_path}: {why}: the run stopped after storing "
                            f"{plural(summary.articles, 'article')}; the database is intact"
                            ) from None
-        if jsonl_path:
+        if jsonl_path and not store.export_current(jsonl_path):  # else: nothing changed since
             export_jsonl(store, jsonl_path)
+            with contextlib.suppress(sqlite3.Error):  # the mark only spares a later rewrite
+                store.exported(jsonl_path)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -351,7 +357,7 @@ def _entries(items: Iterable[RawArticle | IngestError | Skipped], store: Store,
     record its error. An id already met in this run is refused."""
     fingerprint = rules_fingerprint()
     last_path = None
-    for item in items:
+    for item, stored in _with_stored_hashes(items, store):
         if isinstance(item, Skipped):
             skipped.add(item)
             continue
@@ -372,7 +378,8 @@ def _entries(items: Iterable[RawArticle | IngestError | Skipped], store: Store,
                 yield Entry(Step.ERROR, item.id, item.path, item.line, message=message), None
                 continue
             digest = content_hash(item, fingerprint)
-            stored = store.stored_hash(item.id)
+            if stored is _UNKNOWN:
+                stored = store.stored_hash(item.id)
             if stored == digest:
                 yield Entry(Step.SKIP, item.id, item.path, item.line), None
             else:
@@ -383,6 +390,33 @@ def _entries(items: Iterable[RawArticle | IngestError | Skipped], store: Store,
                 raise
             yield Entry(Step.ERROR, item.id, item.path, item.line,
                         message=f"{where}: cannot read: {type(exc).__name__}: {exc}"), None
+
+
+LOOKUP_BATCH = 256
+"""Inputs whose stored hashes are read in one query (a re-run of an unchanged corpus is
+mostly these lookups and reading the inputs)."""
+
+_UNKNOWN = object()
+
+
+def _with_stored_hashes(items: Iterable, store: Store) -> Iterator[tuple[object, object]]:
+    """Each item with its article's stored hash (``Store.stored_hash``), read
+    ``LOOKUP_BATCH`` at a time; ``_UNKNOWN`` when the batch could not be read at once (an id
+    SQLite cannot take: each is then looked up alone, and fails alone)."""
+    items = iter(items)
+    while chunk := list(itertools.islice(items, LOOKUP_BATCH)):
+        ids = [item.id for item in chunk if isinstance(item, RawArticle)]
+        try:
+            found = store.stored_hashes(ids)
+        except Exception as exc:
+            if _fatal(exc):
+                raise
+            found = None
+        for item in chunk:
+            if found is None or not isinstance(item, RawArticle):
+                yield item, _UNKNOWN
+            else:
+                yield item, found.get(item.id)
 
 
 # --------------------------------------------------------------------------- writing

@@ -145,13 +145,11 @@ def test_links_left_stale_by_a_stopped_run_are_refreshed_by_the_next(extracted, 
 
 
 def test_writes_mark_the_links_stale_and_a_refresh_marks_them_fresh(tmp_path: Path, monkeypatch):
-    from pipeline.store import links
-
     with Store(tmp_path / "m.db") as store:
         assert not store.links_fresh()  # a new database: never refreshed
         store.refresh_links()
         assert store.links_fresh()
-        monkeypatch.setattr(links, "fingerprint", lambda: 12345)  # another version of the links code
+        monkeypatch.setattr("pipeline.store.links_fingerprint", lambda: 12345)  # a new links code
         assert not store.links_fresh()
         store.refresh_links()
         assert store.links_fresh()
@@ -174,3 +172,34 @@ def test_the_lazy_engine_opens_only_when_used():
     with engines.Lazy(lambda: opened.append("opened") or Engine()) as lazy:
         assert lazy.batch_size == 3 and lazy.started
     assert opened == ["opened", "closed"]
+
+
+def test_the_export_is_kept_when_current_and_written_again_when_not(extracted, tmp_path: Path):
+    corpus, db, jsonl = extracted
+    exported, stat = jsonl.read_text(encoding="utf-8"), jsonl.stat()
+    extract([corpus], db, jsonl)
+    assert (jsonl.stat().st_ino, jsonl.stat().st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
+    for spoil in (lambda: jsonl.write_text("edited\n", encoding="utf-8"), jsonl.unlink):
+        spoil()
+        extract([corpus], db, jsonl)
+        assert jsonl.read_text(encoding="utf-8") == exported
+    other = tmp_path / "other.jsonl"  # another export path, then back
+    extract([corpus], db, other)
+    assert other.read_text(encoding="utf-8") == exported
+    jsonl.write_text("", encoding="utf-8")
+    extract([corpus], db, jsonl)
+    assert jsonl.read_text(encoding="utf-8") == exported
+
+
+def test_a_changed_article_makes_the_export_stale(extracted):
+    corpus, db, jsonl = extracted
+    first = sorted(corpus.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\nThêm một đoạn về Hội Nông dân tỉnh.\n",
+                     encoding="utf-8")
+    with Store(db) as store:
+        assert store.export_current(jsonl)
+    extract([corpus], db)  # no export in this run: the old file is stale now
+    with Store(db) as store:
+        assert not store.export_current(jsonl)
+    extract([corpus], db, jsonl)
+    assert "Thêm một đoạn" in jsonl.read_text(encoding="utf-8")

@@ -21,11 +21,8 @@ next refresh.
 """
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Optional
 
 from sqlite_utils import Database
@@ -111,24 +108,6 @@ group by month
 order by month
 """,
 }
-
-
-_PACKAGE = Path(__file__).resolve().parents[1]
-LINK_FILES = ("store/links.py", "store/analyst.py", "store/tables.py", "people.py", "text.py",
-              "gazetteer/*.py", "rules/*.py", "rules/*.json", "datasette/labels.yaml")
-"""What the derived tables are made with, besides the facts (``fingerprint``)."""
-
-
-@lru_cache(maxsize=1)
-def fingerprint() -> int:
-    """A digest of ``LINK_FILES`` as a positive 31-bit integer: ``Store`` keeps it in the
-    database header once the links are refreshed, so that a run can tell whether they
-    still are (a new version of this code, or of its data, refreshes them again)."""
-    digest = hashlib.sha256()
-    for pattern in LINK_FILES:
-        for file in sorted(_PACKAGE.glob(pattern)):
-            digest.update(file.relative_to(_PACKAGE).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
-    return int(digest.hexdigest()[:8], 16) & 0x7FFFFFFF or 1
 
 
 # --------------------------------------------------------------------------- provinces
