@@ -147,3 +147,16 @@ def test_bench_tiny_run(tmp_path: Path, capsys):
                    "bench re-run (default -j):"):
         assert any(line.startswith(figure) for line in out), figure
     assert report["summary"][-1] == out[-1]
+
+
+def test_a_rerun_leaves_out_the_inputs_that_failed(tmp_path: Path):
+    corpus, db = tmp_path / "corpus.jsonl", tmp_path / "m.db"
+    corpus.write_text("a\nb\nc\n", encoding="utf-8")
+    con = sqlite3.connect(db)
+    con.execute("create table errors (path text, line integer, message text)")
+    con.execute("insert into errors values (?, 2, 'took longer than 30 s')", [str(corpus)])
+    con.commit()
+    con.close()
+    with bench._failed_blanked(corpus, db) as left_out:
+        assert left_out == 1 and corpus.read_text(encoding="utf-8") == "a\n\nc\n"
+    assert corpus.read_text(encoding="utf-8") == "a\nb\nc\n"
