@@ -8,7 +8,9 @@ does not grow with the corpus.
 
 Incremental and idempotent:
 
-- an input whose ``worker.content_hash`` is already stored is skipped before extraction;
+- an input whose ``worker.content_hash`` is already stored is skipped before extraction, and
+  the engine is started only when an input to extract is met: a run with nothing to
+  extract loads no model and starts no worker;
 - a changed article's rows are replaced in one transaction (``Store.write_rows``); results
   are written ``WRITE_BATCH`` articles per transaction, each article in a savepoint, so an
   article is stored whole or not at all, also when the run is killed;
@@ -22,7 +24,11 @@ Incremental and idempotent:
   an error naming both;
 - with ``prune``, articles (and errors) of inputs not met in this run are deleted: use it
   only when the inputs are the whole corpus;
-- the JSONL export is rewritten from the database at the end: all stored articles.
+- the links (people, provinces, the analysts' views) are refreshed when the facts changed
+  since their last refresh (``Store.links_fresh``), so also after a run stopped before it;
+- the JSONL export is rewritten from the database at the end (all stored articles), unless
+  nothing changed since the last export and the file is still that export
+  (``Store.export_current``).
 
 One bad article never costs the others: its error is printed as one line naming the
 file, recorded in the `errors` table, and the run goes on; so does one over the time
@@ -33,8 +39,10 @@ other failure of the database itself; what is stored stays intact.
 """
 from __future__ import annotations
 
+import contextlib
 import enum
 import errno
+import itertools
 import os
 import queue
 import sqlite3
@@ -49,7 +57,7 @@ from tempfile import TemporaryDirectory
 from typing import Iterable, Iterator, TextIO
 
 from .ingest import IngestError, RawArticle, Skip, Skipped, count_articles, iter_articles
-from .engines import open_engine
+from .engines import Lazy, open_engine
 from .progress import Progress, plural
 from .store import Store, lock
 from .worker import TIME_BUDGET, Extracted, Outcome, content_hash, rules_fingerprint
@@ -204,7 +212,11 @@ def run(inputs: Iterable[str | Path], db_path: str | Path | None, jsonl_path: st
             raise RunError(str(busy)) from None
         try:
             expected = count_articles(inputs, exclude)
-            executor = stack.enter_context(open_engine(engine, jobs, scheduler, expected, budget))
+            # Opened at the first article to extract, once the stored hashes have told
+            # unchanged inputs apart: a run with nothing to extract loads no model and
+            # starts no worker.
+            executor = stack.enter_context(
+                Lazy(lambda: open_engine(engine, jobs, scheduler, expected, budget)))
             bar = stack.enter_context(Progress(expected, log, enabled=progress))
             store = stack.enter_context(Store(db_path))
             store.begin_run()
@@ -214,7 +226,8 @@ def run(inputs: Iterable[str | Path], db_path: str | Path | None, jsonl_path: st
             writer.flush()
             if prune:
                 summary.pruned = store.prune()
-            store.refresh_links()  # people, provinces and the analysts' views follow the facts
+            if not store.links_fresh():  # facts changed since (or a run stopped before) the last refresh
+                store.refresh_links()  # people, provinces and the analysts' views follow the facts
         except Exception as exc:
             why = _fatal(exc)
             if why is None:
@@ -222,8 +235,10 @@ def run(inputs: Iterable[str | Path], db_path: str | Path | None, jsonl_path: st
             raise RunError(f"{db_path}: {why}: the run stopped after storing "
                            f"{plural(summary.articles, 'article')}; the database is intact"
                            ) from None
-        if jsonl_path:
+        if jsonl_path and not store.export_current(jsonl_path):  # else: nothing changed since
             export_jsonl(store, jsonl_path)
+            with contextlib.suppress(sqlite3.Error):  # the mark only spares a later rewrite
+                store.exported(jsonl_path)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -334,7 +349,8 @@ def _extract(entries: Iterable[tuple[Entry, RawArticle | None]], engine, writer:
         batch.append(entry)
         if raw is not None:
             raws.append(raw)
-        if len(raws) >= engine.batch_size or len(batch) >= MAX_ENTRIES:
+        # engine.batch_size only once there is something to extract (it opens a Lazy engine)
+        if (raws and len(raws) >= engine.batch_size) or len(batch) >= MAX_ENTRIES:
             send(batch, raws)
             batch, raws = [], []
     send(batch, raws)
@@ -348,7 +364,7 @@ def _entries(items: Iterable[RawArticle | IngestError | Skipped], store: Store,
     record its error. An id already met in this run is refused."""
     fingerprint = rules_fingerprint()
     last_path = None
-    for item in items:
+    for item, stored in _with_stored_hashes(items, store):
         if isinstance(item, Skipped):
             skipped.add(item)
             continue
@@ -369,7 +385,8 @@ def _entries(items: Iterable[RawArticle | IngestError | Skipped], store: Store,
                 yield Entry(Step.ERROR, item.id, item.path, item.line, message=message), None
                 continue
             digest = content_hash(item, fingerprint)
-            stored = store.stored_hash(item.id)
+            if stored is _UNKNOWN:
+                stored = store.stored_hash(item.id)
             if stored == digest:
                 yield Entry(Step.SKIP, item.id, item.path, item.line), None
             else:
@@ -380,6 +397,33 @@ def _entries(items: Iterable[RawArticle | IngestError | Skipped], store: Store,
                 raise
             yield Entry(Step.ERROR, item.id, item.path, item.line,
                         message=f"{where}: cannot read: {type(exc).__name__}: {exc}"), None
+
+
+LOOKUP_BATCH = 256
+"""Inputs whose stored hashes are read in one query (a re-run of an unchanged corpus is
+mostly these lookups and reading the inputs)."""
+
+_UNKNOWN = object()
+
+
+def _with_stored_hashes(items: Iterable, store: Store) -> Iterator[tuple[object, object]]:
+    """Each item with its article's stored hash (``Store.stored_hash``), read
+    ``LOOKUP_BATCH`` at a time; ``_UNKNOWN`` when the batch could not be read at once (an id
+    SQLite cannot take: each is then looked up alone, and fails alone)."""
+    items = iter(items)
+    while chunk := list(itertools.islice(items, LOOKUP_BATCH)):
+        ids = [item.id for item in chunk if isinstance(item, RawArticle)]
+        try:
+            found = store.stored_hashes(ids)
+        except Exception as exc:
+            if _fatal(exc):
+                raise
+            found = None
+        for item in chunk:
+            if found is None or not isinstance(item, RawArticle):
+                yield item, _UNKNOWN
+            else:
+                yield item, found.get(item.id)
 
 
 # --------------------------------------------------------------------------- writing

@@ -11,10 +11,14 @@ engine extracts each article within the run's time budget (``worker.extract_one`
 - ``local.InlineEngine``: this process, one article after the other;
 - ``local.ProcessEngine``: ``-j N`` worker processes on this machine;
 - ``dask.DaskEngine``: a dask.distributed cluster.
+
+``Lazy`` opens one of them on first use: a run that finds nothing to extract loads no
+model, forks no worker and connects to no cluster.
 """
 from __future__ import annotations
 
 import os
+from typing import Any, Callable
 
 SMALL_RUN = 32
 """Articles per core below which a run with the default ``-j`` runs inline."""
@@ -45,3 +49,42 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+class Lazy:
+    """An engine opened when a batch is first submitted (``open_``: a function returning
+    the engine, e.g. ``lambda: open_engine(...)``); closed only if it was opened."""
+
+    def __init__(self, open_: Callable[[], Any]):
+        self._open, self._engine = open_, None
+
+    @property
+    def started(self) -> bool:
+        return self._engine is not None
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = self._open()
+        return self._engine
+
+    @property
+    def batch_size(self) -> int:
+        return self.engine.batch_size
+
+    @property
+    def max_pending(self) -> int:
+        return self.engine.max_pending
+
+    def submit(self, raws):
+        return self.engine.submit(raws)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+
+    def __enter__(self) -> "Lazy":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

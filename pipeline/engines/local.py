@@ -73,7 +73,8 @@ class ProcessEngine:
         pool = ProcessPoolExecutor(self.jobs, mp_context=context,
                                    initializer=worker.init_local_worker,
                                    initargs=(os.getpid(),))
-        # start every worker now, before the parent opens the database
+        # start every worker now (forked with the parent's models); a run opens its engine
+        # lazily, so the database is open by then: the workers never touch it
         list(pool.map(int, range(self.jobs)))
         return pool
 

@@ -20,8 +20,10 @@ Usage::
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -36,6 +38,35 @@ from .tables import (
 
 __all__ = ["Store", "article_record", "article_rows", "CHILD_TABLES", "FACT_TABLES", "FTS_TOKENIZE",
            "TABLES"]
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+LINK_FILES = ("store/links.py", "store/analyst.py", "store/tables.py", "people.py", "text.py",
+              "gazetteer/*.py", "rules/*.py", "rules/*.json", "datasette/labels.yaml")
+"""What the derived tables (``links``) are made with, besides the facts."""
+
+
+@lru_cache(maxsize=1)
+def links_fingerprint() -> int:
+    """A digest of ``LINK_FILES`` as a positive 31-bit integer, kept in the database header
+    once the links are refreshed (``Store.links_fresh``): a new version of that code or data
+    refreshes them again. Here, not in ``links``, so that checking imports nothing more."""
+    digest = hashlib.sha256()
+    for pattern in LINK_FILES:
+        for file in sorted(_PACKAGE.glob(pattern)):
+            digest.update(file.relative_to(_PACKAGE).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    return int(digest.hexdigest()[:8], 16) & 0x7FFFFFFF or 1
+
+
+def _file_mark(path: str | os.PathLike[str]) -> Optional[int]:
+    """A file's place and version (path, device, inode, size, modification time) as a
+    positive 31-bit integer; None if there is no such file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    key = f"{Path(path).resolve()}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}"
+    return int(hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8], 16) & 0x7FFFFFFF or 1
 
 
 def _now() -> str:
@@ -184,6 +215,7 @@ class Store:
                     [content_hash, article_id, content_hash],
                 )
                 return False
+            self._facts_changed()
             article_row = dict(
                 rows["articles"][0], extracted_at=extracted_at or _now(), content_hash=content_hash
             )
@@ -225,6 +257,7 @@ class Store:
     def delete_article(self, article_id: str) -> None:
         """Remove an article and all its rows (e.g. a file gone from the corpus)."""
         with self.db.atomic():
+            self._facts_changed()
             for table in (RECORDS_TABLE, *reversed(CHILD_TABLES)):
                 self.db.table(table).delete_where("article_id = ?", [article_id])
             self.db.table("articles").delete_where("id = ?", [article_id])
@@ -288,6 +321,16 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def stored_hashes(self, article_ids: list[str]) -> dict[str, str]:
+        """``stored_hash`` of many articles in one query each 500: the stored ones only."""
+        found: dict[str, str] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start:start + 500]
+            found.update(self.db.execute(
+                "select id, coalesce(content_hash, '') from articles "
+                f"where id in ({', '.join('?' * len(chunk))})", chunk).fetchall())
+        return found
+
     def begin_run(self) -> None:
         """Start remembering the inputs met (in temporary tables: memory stays flat)."""
         self.db.execute("create temp table if not exists seen_ids "
@@ -319,6 +362,8 @@ class Store:
         gone = "select id from articles where id not in (select id from temp.seen_ids)"
         with self.db.atomic():
             count = self.db.execute(f"select count(*) from ({gone})").fetchone()[0]
+            if count:
+                self._facts_changed()
             for table in (RECORDS_TABLE, *reversed(CHILD_TABLES)):
                 self.db.execute(f"delete from [{table}] where article_id in ({gone})")
             self.db.execute(f"delete from articles where id in ({gone})")
@@ -370,13 +415,48 @@ class Store:
     # ``meetings_per_month``, ``body_meetings``; recomputed from all the facts by
     # ``refresh_links()`` at the end of every extraction run.
 
+    # Whether they are up to date is kept in SQLite's ``user_version`` (the database header,
+    # written in the transaction of the change): the links' fingerprint once refreshed, 0 as
+    # soon as a fact is written or deleted. A table would be one more for Datasette to show;
+    # the header is read without touching any table.
+
     def refresh_links(self) -> dict[str, int]:
         """Provinces, meetings → provinces, people, officials → people, association bodies,
         associations → bodies and the views, all at once: the one call to make after a
         run's last write (idempotent)."""
         from . import links
 
-        return links.refresh(self.db)
+        counts = links.refresh(self.db)
+        with self.db.atomic():  # only once all of it is done: a run killed before refreshes again
+            self.db.execute(f"PRAGMA user_version = {links_fingerprint()}")
+        return counts
+
+    def links_fresh(self) -> bool:
+        """Whether the derived tables follow the stored facts: no fact was written or
+        deleted since the last ``refresh_links``, made with the same code and data."""
+        return self.db.execute("PRAGMA user_version").fetchone()[0] == links_fingerprint()
+
+    def _facts_changed(self) -> None:
+        """Within the transaction that changes facts: the links no longer follow them, nor
+        does the last JSONL export."""
+        for pragma in ("user_version", "application_id"):
+            if self.db.execute(f"PRAGMA {pragma}").fetchone()[0] != 0:
+                self.db.execute(f"PRAGMA {pragma} = 0")
+
+    # -- the JSONL export -----------------------------------------------------------------
+    # SQLite's ``application_id`` (the header again) holds a digest of the last export's
+    # file as written (``_file_mark``), 0 as soon as a fact changes: a run that changed
+    # nothing, whose export is still that very file, need not write it again.
+
+    def export_current(self, path: str | os.PathLike[str]) -> bool:
+        """Whether ``path`` is the export of the stored articles, untouched since written."""
+        mark = _file_mark(path)
+        return mark is not None and self.db.execute("PRAGMA application_id").fetchone()[0] == mark
+
+    def exported(self, path: str | os.PathLike[str]) -> None:
+        """Remember ``path`` as the export of the stored articles (just written)."""
+        with self.db.atomic():
+            self.db.execute(f"PRAGMA application_id = {_file_mark(path) or 0}")
 
     # -- lifetime -----------------------------------------------------------------------
 
