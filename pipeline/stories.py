@@ -12,7 +12,9 @@ can grey them out.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
+from typing import Iterable
 
 from .text import fold
 
@@ -65,6 +67,15 @@ def split(text: str, headline: str | None = None) -> tuple[Block, list[Block]]:
     return main, removed
 
 
+REPEAT_WINDOW = 64
+"""Lines back that a headline printed again is looked for in (a page repeats its headline
+above the lead, not pages later; a bound keeps a long listing page linear)."""
+
+
+def _repeats(key: str, headline_key: str | None, printed: Iterable[str]) -> bool:
+    return bool(headline_key and key in headline_key) or any(key in p for p in printed)
+
+
 def _story_starts(lines: list[tuple[int, int, str]], headline: str | None) -> list[int]:
     """Indexes of the lines that start a story (the first line always does).
 
@@ -75,14 +86,15 @@ def _story_starts(lines: list[tuple[int, int, str]], headline: str | None) -> li
     date line does once the current story has two paragraphs; a datelined lead right after
     another, of another day, does too."""
     starts, body_lines, dated = [0], 0, False
-    printed = [fold(headline)] if headline else []
+    headline_key = fold(headline) if headline else None
+    printed: deque[str] = deque(maxlen=REPEAT_WINDOW)
     for i, (_, _, line) in enumerate(lines):
         key = fold(line)
         body = _is_body(line)
-        repeated = any(key in p for p in printed)
         if i and body_lines and (
                 CRAWLER_DATE.match(line) and body_lines >= 2
-                or _is_headline(line) and not repeated and (body_lines >= 2 or dated) and _lead_follows(lines, i)
+                or _is_headline(line) and (body_lines >= 2 or dated) and not _repeats(key, headline_key, printed)
+                and _lead_follows(lines, i)
                 or body and _other_day(line, lines[i - 1][2])):
             starts.append(i)
             body_lines = 0

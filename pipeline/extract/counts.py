@@ -30,7 +30,9 @@ class Counts:
             rf"(?P<subject>(?:tổ chức\s+)?(?:{alternation(r.nouns)}){E}(?!\s+(?:{alternation(r.nouns_not_before)}))"
             rf"(?:\s+(?:{alternation(r.modifiers)}|(?-i:[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)?)))?)"
         )
-        self.count = re.compile(rf"(?<![\w.,/])(?:{alternation(r.number_lead_words)})?\s*{number}\s+{subject}", re.I)
+        # spaces only after a lead word: a leading "\\s*" would rescan every run of blanks (the
+        # other stories of a listing page are blanked out) once per position, quadratically
+        self.count = re.compile(rf"(?<![\w.,/])(?:(?:{alternation(r.number_lead_words)})\s*)?{number}\s+{subject}", re.I)
         # "15/20 hội": 15 of 20
         self.fraction = re.compile(rf"(?<![\w.,/])(?P<num>\d+)(?P<mult>)\s*/\s*\d+\s+{subject}", re.I)
         # "sáp nhập 2 đơn vị": units, counted only when a kind word governs them

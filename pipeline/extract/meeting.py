@@ -18,7 +18,9 @@ from .common import evidence
 from .component import Component
 from .mentions import Mentions
 
-TAG = re.compile(r"(?:^|\n)\s*(?:\(([^()\n]{2,20})\)\s*[-–—]|([A-ZĐ]{2,6})\s*[-–—])")
+# "[^\S\n]*", not "\s*": from each line break, "\s*" would rescan the blank lines after it
+# (the other stories of a listing page are blanked out), quadratically
+TAG = re.compile(r"(?:^|\n)[^\S\n]*(?:\(([^()\n]{2,20})\)\s*[-–—]|([A-ZĐ]{2,6})\s*[-–—])")
 
 
 class Meeting:
