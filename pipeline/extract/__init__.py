@@ -1,7 +1,8 @@
 """The extraction chain: its components in order, each with what it needs and what it adds.
 
-    story → published → outlet → meeting date → lead sentence (kind) → officials
-          → place → level → associations → relevance ─ not relevant: stop
+    story → published → outlet → meeting date → lead sentence (kind) → association names
+          → (no name and a low score: not relevant, stop) → officials → place → level
+          → associations → relevance ─ not relevant: stop
           → convener (who chairs when nobody is said to) → convener level (the chair's or
           the convening association's) → association counts → documents → directives
 
@@ -25,7 +26,7 @@ from ..nlp import Doc, analyse
 from ..rules import Rules
 from ..schema import Article, Meeting
 from ..stories import mask, split as split_stories
-from . import associations, convener, counts, dates, directives, documents, meeting, officials, relevance
+from . import associations, convener, counts, dates, directives, documents, meeting, mentions, officials, relevance
 from .component import Component
 
 CHAIN: tuple[Component, ...] = (
@@ -33,6 +34,8 @@ CHAIN: tuple[Component, ...] = (
     meeting.OUTLET,
     dates.MEETING_DATE,
     meeting.LEAD,
+    mentions.MENTIONS,
+    relevance.UNNAMED,
     officials.OFFICIALS,
     meeting.PLACE,
     meeting.LEVEL,

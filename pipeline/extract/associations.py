@@ -24,14 +24,13 @@ from ..schema import Association
 from ..text import B, E, alternation, fold
 from .common import evidence
 from .component import Component
-from .mentions import COLLECTIVE, OTHER, Mention, Mentions
+from .mentions import COLLECTIVE, OTHER, Mention
 
 
 class Associations:
     """The associations component of one set of rules."""
 
     def __init__(self, rules: Rules):
-        self.mentions = Mentions(rules)
         r = rules.associations
         self.convener = re.compile(rf"^\s*(?:đã\s+)?(?:{alternation(r.convener_after)}){E}", re.I)
         self.congress = re.compile(rf"{B}(?:{alternation(r.congress_before)})\s*$", re.I)
@@ -42,8 +41,7 @@ class Associations:
         self.bare = re.compile(rf"(?<![\w.])Hội(?!\w)(?!\s+(?:[A-ZĐÂĂÊÔƠƯ]|(?:{alternation(r.bare_not_before)}){E}))")
 
     def __call__(self, doc: Doc) -> None:
-        doc.facts["mentions"] = named = self.mentions.find(doc.text)  # the relevance scorer's too
-        found, conveners = self.associations(doc, named)
+        found, conveners = self.associations(doc, doc.facts["mentions"])
         for i, (association, mention) in enumerate(found):
             doc.add_span("association", mention.start, mention.end, association.name, i)
         doc.facts["associations"] = [a for a, _ in found]
@@ -189,5 +187,5 @@ def _once_each(chosen: list[Mention], every: list[Mention], meeting_level: str |
     return list(bodies.values())
 
 
-ASSOCIATIONS = Component("associations", requires=("lead", "span:title", "meeting.level"),
-                         assigns=("associations", "conveners", "conveners.said", "mentions", "span:association"), factory=Associations)
+ASSOCIATIONS = Component("associations", requires=("mentions", "lead", "span:title", "meeting.level"),
+                         assigns=("associations", "conveners", "conveners.said", "span:association"), factory=Associations)

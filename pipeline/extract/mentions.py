@@ -15,8 +15,10 @@ from functools import lru_cache
 from ..gazetteer import find_districts, find_provinces
 from ..gazetteer.matcher import Matcher
 from ..intervals import Covered
+from ..nlp import Doc
 from ..rules import Rules
 from ..text import alternation
+from .component import Component
 
 COLLECTIVE = "nhiều hội"
 OTHER = "khác"
@@ -159,3 +161,14 @@ def _default() -> Mentions:
 def find_mentions(text: str) -> list[Mention]:
     """``Mentions(Rules.default()).find(text)``."""
     return _default().find(text)
+
+
+def _mentions(rules: Rules):
+    finder = Mentions(rules)
+
+    def mentions(doc: Doc) -> None:
+        doc.facts["mentions"] = finder.find(doc.text)
+    return mentions
+
+
+MENTIONS = Component("mentions", requires=(), assigns=("mentions",), factory=_mentions)

@@ -38,7 +38,9 @@ class Relevance:
         self.meeting = re.compile(rf"{B}(?:{alternation(rules.meetings.meeting_kinds, folded=True)}){E}")
 
     def __call__(self, doc: Doc) -> None:
-        score, reasons = self.score(doc)
+        self.assign(doc, *self.score(doc))
+
+    def assign(self, doc: Doc, score: float, reasons: list[str]) -> None:
         doc.facts["relevance"] = round(score, 3)
         doc.facts["relevance_reasons"] = reasons
         doc.facts["relevant"] = score >= self.threshold
@@ -82,5 +84,21 @@ def _lead_text(doc: Doc) -> str:
     return f"{story.title or ''}\n{paragraph}"
 
 
+def _unnamed(rules: Rules):
+    scorer = Relevance(rules)
+
+    def unnamed(doc: Doc) -> None:
+        """A story that names no association (most of what a crawl brings): none can take
+        part, so its score is already the one the relevance component would give; one that
+        scores too low is set aside here, before the costly components."""
+        if not doc.facts["mentions"]:
+            score, reasons = scorer.score(doc)
+            if score < scorer.threshold:
+                scorer.assign(doc, score, reasons)
+    return unnamed
+
+
+UNNAMED = Component("relevance_unnamed", requires=("mentions", "lead"),
+                    assigns=("relevant", "relevance", "relevance_reasons"), factory=_unnamed)
 RELEVANCE = Component("relevance", requires=("associations", "mentions", "lead"),
                       assigns=("relevant", "relevance", "relevance_reasons"), factory=Relevance)

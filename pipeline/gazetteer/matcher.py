@@ -73,6 +73,18 @@ def first_word(s: str) -> str:
     return m.group() if m else s[:1]
 
 
+_last_folded: tuple[str, str] = ("", "")
+
+
+def _folded(text: str) -> str:
+    """``fold_same_len(text)``, kept for the last text: the gazetteers and the association
+    finder match the same article's text one after the other."""
+    global _last_folded
+    if _last_folded[0] is not text:
+        _last_folded = (text, fold_same_len(text))
+    return _last_folded[1]
+
+
 class Matcher:
     """Whole-word, case-aware, longest-match-wins finder over a list of variants.
 
@@ -94,6 +106,10 @@ class Matcher:
             self._by_first.setdefault(first_word(fv), []).append(g)
         for lst in self._by_first.values():
             lst.sort(key=lambda g: -g["len"])
+        # Per first word, its variants as one alternation in that order (longest first):
+        # the first group that matches at a position is found in one call.
+        self._first_group = {w: re.compile("|".join(f"({g['re'].pattern})" for g in lst))
+                             for w, lst in self._by_first.items() if len(lst) > 1}
         # The words a variant can start with, as one pattern (a trie: sre tries branches
         # one by one), so that only those positions are looked at, not every word.
         firsts = [w for w in self._by_first if LETTERS_RE.fullmatch(w)]
@@ -102,11 +118,18 @@ class Matcher:
     def find(self, text: str, accept=None):
         """(start, end, payload, variant, printed) of every match, in text order."""
         text = nfc(text)
-        folded = fold_same_len(text)
+        folded = _folded(text)
         cands = []
         for m in (self._firsts.finditer(folded) if self._firsts else ()):
-            start = m.start()
-            for g in self._by_first.get(m.group(), ()):
+            start, word = m.start(), m.group()
+            groups = self._by_first.get(word, ())
+            combined = self._first_group.get(word)
+            if combined is not None:
+                first = combined.match(folded, start)
+                if first is None:
+                    continue
+                groups = groups[first.lastindex - 1:]  # those before it do not match here
+            for g in groups:
                 mm = g["re"].match(folded, start)
                 if not mm:
                     continue
