@@ -46,20 +46,16 @@ def read_html(html: str, url: str | None = None) -> Page:
         tree = None
     published = stated_published(tree) if tree is not None else None
     sitename = _meta(tree, ("og:site_name", "application-name")) if tree is not None else None
-    meta: dict = {}
+    meta = _title_and_url(tree, url) if tree is not None else {}
     text = ""
     try:
         doc = trafilatura.bare_extraction(
-            tree if tree is not None else html, url=url, with_metadata=True,
-            include_comments=False, include_tables=True,
-            # the date it finds is not used (see the module docstring): the cheapest search
-            date_extraction_params={"extensive_search": False, "original_date": True},
-        )
+            tree if tree is not None else html, url=url or meta.get("url"),
+            include_comments=False, include_tables=True)
         if doc is not None:
-            meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-            text = meta.get("text") or ""
+            text = (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)).get("text") or ""
     except Exception:  # noqa: BLE001
-        meta, text = {}, ""
+        text = ""
     if not text.strip():
         for fallback in (lambda: trafilatura.baseline(html)[1], lambda: trafilatura.html2txt(html)):
             try:
@@ -75,6 +71,29 @@ def read_html(html: str, url: str | None = None) -> Page:
 
     return Page(text=text, title=field("title"), url=field("url"),
                 sitename=normalize_text(sitename) if sitename else None, published=published)
+
+
+def _title_and_url(tree, url: str | None) -> dict:
+    """The title and address trafilatura's metadata gives (its own steps for these two, in
+    its order: meta tags, JSON-LD, then the page's title and canonical link), without the
+    author, date, site name, categories and tags it would also look for (unused here, and
+    most of its time)."""
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
+    from trafilatura.settings import Document
+
+    try:
+        found = examine_meta(tree)
+        try:
+            found = extract_meta_json(tree, found)
+        except Exception:  # noqa: BLE001 - as trafilatura: a bug in its JSON-LD reader
+            pass
+        doc = Document()
+        doc.title = found.title or extract_title(tree)
+        doc.url = found.url or extract_url(tree, url)
+        doc.clean_and_trim()
+        return {"title": doc.title, "url": doc.url}
+    except Exception:  # noqa: BLE001 - odd markup must not stop the page
+        return {}
 
 
 def _meta(tree, names: tuple[str, ...]) -> str | None:
