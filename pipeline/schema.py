@@ -5,7 +5,7 @@ extra fields (evidence, offsets, normalised forms) which the scorer ignores.
 """
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass
 from typing import Literal, Optional
 from urllib.parse import urlsplit
@@ -21,6 +21,8 @@ TimeOfDay = Literal["sáng", "chiều", "tối"]
 
 
 WEB_SCHEMES = ("http", "https")
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+"""White space (sre's \\s is ``str.isspace``) or a control character (category Cc)."""
 
 
 def web_url(value: Optional[str]) -> Optional[str]:
@@ -31,7 +33,7 @@ def web_url(value: Optional[str]) -> Optional[str]:
     if not value:
         return None
     value = value.strip()
-    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value):
+    if _NOT_IN_URL.search(value):
         return None
     try:
         parts = urlsplit(value)
