@@ -10,6 +10,7 @@ allowed.
 from __future__ import annotations
 
 import io
+import json
 import itertools
 import os
 import shutil
@@ -218,6 +219,25 @@ def test_a_long_hostile_text_is_stopped_by_the_budget(tmp_path: Path):
     assert proc.returncode == 1
     assert f"error: {folder / 'hostile.txt'}: took longer than 2 s to extract" in proc.stderr
     assert rows(db, "select id from articles") == [("good",)]
+
+
+@pytest.mark.slow
+def test_listing_pages_of_the_bench_stream_meet_a_normal_budget(tmp_path: Path):
+    """The long listing pages of the bench stream (16 stories one after the other, the
+    others blanked out once the first is kept): each once took 36 s, a pattern rescanning
+    the blanks at every position; now each is extracted within a budget a normal article
+    meets, with the main story's facts."""
+    from tools import stream
+
+    listings = [p.record for p in stream.Stream(ROOT.parent / "shared").pages(1000)
+                if p.stories == stream.LONG_FACTOR]
+    assert len(listings) == 2
+    path = tmp_path / "listings.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in listings), encoding="utf-8")
+    db = tmp_path / "l.db"
+    summary = run([path], db, None, log=io.StringIO(), jobs=1, progress=False, budget=5)
+    assert summary.articles == 2 and summary.errors == 0
+    assert rows(db, "select count(*) from articles") == [(2,)]
 
 
 # --------------------------------------------------------------------------- two runs

@@ -90,9 +90,10 @@ class Officials:
     def officials(self, doc: Doc) -> tuple[list[Official], list[Mention]]:
         """The officials, with the roles their sentences give them, and the mentions of
         their names. (Who chairs when nobody is said to is the convener component's.)"""
-        by_sentence = [(s, self._mentions(s)) for s in doc.sentences]
-        mentions = [m for _, found in by_sentence for m in found]
-        verbs = {s.index: self._verbs(s, _masked(s, found)) for s, found in by_sentence if found}
+        by_sentence = [(s, names, self._mentions(s, names))
+                       for s in doc.sentences for names in [self.name_spans(s.text)]]
+        mentions = [m for _, _, found in by_sentence for m in found]
+        verbs = {s.index: self._verbs(_masked(s, found), names) for s, names, found in by_sentence if found}
         known = {fold(m.name) for m in mentions if m.titles or m.honorific}
         by_name: dict[str, Official] = {}
         for m in mentions:
@@ -118,14 +119,13 @@ class Officials:
     def name_spans(self, text: str) -> list[tuple[int, int]]:
         """Spans of personal names: 2-4 capitalised syllables starting with a surname,
         not a place ("Hà Nội", "Lâm Đồng") nor a body ("Việt Nam", "Đoàn Kiểm tra")."""
-        words = [(w.start(), w.end(), w.group()) for w in WORD.finditer(text)]
+        # Only the capitalised words: a lower-case word between two of them is in the gap,
+        # which then is not blank and ends the run.
+        words = [(w.start(), w.end(), w.group()) for w in WORD.finditer(text) if w.group()[0].isupper()]
         spans, i = [], 0
         while i < len(words):
-            if not words[i][2][0].isupper():
-                i += 1
-                continue
             j = i + 1
-            while j < len(words) and words[j][2][0].isupper() and text[words[j - 1][1]: words[j][0]].strip() == "":
+            while j < len(words) and text[words[j - 1][1]: words[j][0]].isspace():
                 j += 1
             spans.extend(self._names_in_run(text, words[i:j]))
             i = j
@@ -184,9 +184,9 @@ class Officials:
         found += [m.start() for m in _AND.finditer(" " + title) if m.group(1).islower()][:1]
         return min(found) if found else None
 
-    def _mentions(self, sentence: Sentence) -> list[Mention]:
+    def _mentions(self, sentence: Sentence, spans: list[tuple[int, int]]) -> list[Mention]:
+        """The mentions of the names at ``spans`` (``name_spans`` of the sentence)."""
         text = sentence.text
-        spans = self.name_spans(text)
         result = []
         for n, (start, end) in enumerate(spans):
             prev_end = spans[n - 1][1] if n else 0
@@ -317,18 +317,20 @@ class Officials:
 
     # -- roles ---------------------------------------------------------------------------
 
-    def _verbs(self, sentence: Sentence, masked: str) -> "_Verbs":
+    def _verbs(self, masked: str, names: list[tuple[int, int]]) -> "_Verbs":
         """The role verbs of one sentence, found once (``masked``: the sentence with its
-        names and titles blanked)."""
+        names and titles blanked; ``names``: its name spans)."""
         leads = [v.start() for v in self.leads.finditer(masked)]
+        attend = [(v.start(), v.end()) for v in self.attend.finditer(masked)]
+        speak = [(v.start(), v.end()) for v in self.speak.finditer(masked)]
         return _Verbs(
             chair_list=bool(self.chair_list.search(masked)),
-            attend=bool(self.attend.search(masked)),
-            speak=bool(self.speak.search(masked)),
+            attend=bool(attend),
+            speak=bool(speak),
             chairs=[(v.start(), v.end()) for v in self.chair.finditer(masked)],
-            others=sorted((v.start(), v.end()) for rx in (self.attend, self.speak) for v in rx.finditer(masked)),
+            others=sorted(attend + speak),
             leads=leads,
-            names=[a for a, _ in self.name_spans(sentence.text)] if leads else [],
+            names=[a for a, _ in names] if leads else [],
         )
 
     def _role(self, m: Mention, verbs: "_Verbs") -> str:
