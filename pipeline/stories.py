@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
-from typing import Iterable
+from functools import lru_cache
+from typing import Callable, Iterable
 
 from .text import fold
 
@@ -72,8 +73,9 @@ REPEAT_WINDOW = 64
 above the lead, not pages later; a bound keeps a long listing page linear)."""
 
 
-def _repeats(key: str, headline_key: str | None, printed: Iterable[str]) -> bool:
-    return bool(headline_key and key in headline_key) or any(key in p for p in printed)
+def _repeats(line: str, headline_key: str | None, printed: Iterable[str], fold_: Callable[[str], str]) -> bool:
+    key = fold_(line)
+    return bool(headline_key and key in headline_key) or any(key in fold_(p) for p in printed)
 
 
 def _story_starts(lines: list[tuple[int, int, str]], headline: str | None) -> list[int]:
@@ -88,12 +90,12 @@ def _story_starts(lines: list[tuple[int, int, str]], headline: str | None) -> li
     starts, body_lines, dated = [0], 0, False
     headline_key = fold(headline) if headline else None
     printed: deque[str] = deque(maxlen=REPEAT_WINDOW)
+    folded = lru_cache(maxsize=REPEAT_WINDOW + 1)(fold)  # only lines a headline is compared with
     for i, (_, _, line) in enumerate(lines):
-        key = fold(line)
         body = _is_body(line)
         if i and body_lines and (
                 CRAWLER_DATE.match(line) and body_lines >= 2
-                or _is_headline(line) and (body_lines >= 2 or dated) and not _repeats(key, headline_key, printed)
+                or _is_headline(line) and (body_lines >= 2 or dated) and not _repeats(line, headline_key, printed, folded)
                 and _lead_follows(lines, i)
                 or body and _other_day(line, lines[i - 1][2])):
             starts.append(i)
@@ -101,7 +103,7 @@ def _story_starts(lines: list[tuple[int, int, str]], headline: str | None) -> li
         if body and not body_lines:
             dated = bool(DATELINE.match(line))
         body_lines += body
-        printed.append(key)
+        printed.append(line)
     return starts
 
 
