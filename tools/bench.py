@@ -717,6 +717,12 @@ def _cost_line(kind: str, keys: list[str], scales: dict, timeout: float | None) 
     spread = max(per.values()) / min(per.values()) if len(per) >= 2 else None
     if spread is not None:
         line += f"; largest/smallest x{spread:.2f} ({'flat' if spread <= FLAT else 'NOT flat'} within {FLAT}x)"
+        if "1" in per:
+            # A listing page reads its first story only: cheaper per character, which is no
+            # cost growing with the length; what the bar guards against is the dearer.
+            growth = max(per.values()) / per["1"]
+            line += (f", dearest/1x x{growth:.2f} ({'no dearer' if growth <= FLAT else 'DEARER'} "
+                     f"per character than within {FLAT}x of 1x)")
     missing = [k.split()[-1] + "x" for k in keys if k not in scales]
     if missing:
         line += f"; {', '.join(missing)} did not finish within the phase's {timeout:g} s (--cost-timeout)"
