@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from tests import ROOT
 
@@ -89,3 +91,37 @@ def check_whole_articles(db: Path) -> None:
         assert orphans == 0
     finally:
         con.close()
+
+
+def articles_stored(db: Path) -> int:
+    """Articles in ``db`` as a reader sees them now (0 while it cannot be read)."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return con.execute("select count(*) from articles").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+_KILLED_IN = """
+import os, signal, sys
+import {module} as target
+real, calls = target.{function}, []
+def {function}(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == {nth}:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(*args, **kwargs)
+target.{function} = {function}
+from pipeline.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def cli_killed_in(module: str, function: str, nth: int, *args: str) -> subprocess.CompletedProcess:
+    """``python -m pipeline ARGS`` killed (SIGKILL) at the ``nth`` call of ``module.function``."""
+    script = _KILLED_IN.format(module=module, function=function, nth=nth)
+    return subprocess.run([sys.executable, "-c", script, *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -323,28 +323,11 @@ def test_shared_texts_merger_successor_and_irrelevant_excluded(shared_db):
     assert query(shared_db, "select count(*) as n from articles where relevant = 0")[0]["n"] >= 40
 
 
-DIE_IN_BODIES_REFRESH = """
-import os, signal, sys
-import pipeline.store.bodies as bodies
-real, calls = bodies.body_of, []
-def body_of(*args, **kwargs):
-    calls.append(1)
-    if len(calls) == 10:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real(*args, **kwargs)
-bodies.body_of = body_of
-from pipeline.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
 @pytest.mark.slow
 def test_kill_9_during_the_bodies_refresh_leaves_the_old_bodies(shared, tmp_path):
     import signal
-    import subprocess
-    import sys
 
-    from tests import ROOT
+    from tests.dbcompare import cli_killed_in
 
     corpus = tmp_path / "corpus"
     shutil.copytree(shared / "dev", corpus / "dev")
@@ -355,9 +338,8 @@ def test_kill_9_during_the_bodies_refresh_leaves_the_old_bodies(shared, tmp_path
     people = query(db, "select * from people order by id")
     assert old and any(linked.values())
     shutil.copytree(shared / "dev2", corpus / "dev2")  # more articles, then a kill in the refresh
-    killed = subprocess.run([sys.executable, "-c", DIE_IN_BODIES_REFRESH, "extract", str(corpus),
-                             "--db", str(db), "--no-progress"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    killed = cli_killed_in("pipeline.store.bodies", "body_of", 10, "extract", str(corpus),
+                           "--db", str(db), "--no-progress")
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert query(db, "select * from bodies order by id") == old  # the old ones, not none
     assert query(db, "select * from people order by id") == people  # one transaction with them

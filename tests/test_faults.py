@@ -6,7 +6,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dbcompare import assert_same, check_whole_articles, make_corpus
+from tests.dbcompare import articles_stored, assert_same, check_whole_articles, make_corpus
 from tests.servers import datasette
 from tests import ROOT
 
@@ -31,15 +30,6 @@ def extract_cmd(corpus: Path, db: Path, *options: str) -> list[str]:
             "--jsonl", str(db.with_suffix(".jsonl")), "--no-progress", *options]
 
 
-def stored(db: Path) -> int:
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return con.execute("select count(*) from articles").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
 
 
 def kill_group(process: subprocess.Popen) -> None:
@@ -57,13 +47,13 @@ def test_kill_9_at_random_moments_then_complete(tmp_path: Path):
     rng = random.Random(20250108)
     kills = 0
     for attempt in range(4):
-        before = stored(db)
+        before = articles_stored(db)
         process = subprocess.Popen(extract_cmd(corpus, db, "-j", str(1 + attempt % 2)),
                                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True)
         # wait until this run writes (or is done), then kill it a random moment later
         deadline = time.monotonic() + 60
-        while process.poll() is None and stored(db) <= before and time.monotonic() < deadline:
+        while process.poll() is None and articles_stored(db) <= before and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(rng.uniform(0.0, 0.8))
         if process.poll() is None:

@@ -28,7 +28,8 @@ from pipeline.ingest import Skip, Skipped, iter_articles
 from pipeline.run import run
 from pipeline.store import Store, lock
 from tests import ROOT
-from tests.dbcompare import assert_same, check_whole_articles, make_corpus, source_texts, write_jsonl
+from tests.dbcompare import (articles_stored, assert_same, check_whole_articles, cli_killed_in, make_corpus,
+                              source_texts, write_jsonl)
 
 GOOD = source_texts()[0]
 
@@ -276,7 +277,7 @@ def test_two_runs_at_once_one_stops_the_other_finishes(tmp_path: Path, first_job
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
-        while not rows_or_zero(db) and time.monotonic() < deadline:  # the first is writing
+        while not articles_stored(db) and time.monotonic() < deadline:  # the first is writing
             time.sleep(0.05)
         second = cli(str(small), "--db", str(db), "--jsonl", str(jsonl), "-j", str(second_jobs), timeout=60)
         assert first.poll() is None, "the first run ended before the second started"
@@ -294,15 +295,6 @@ def test_two_runs_at_once_one_stops_the_other_finishes(tmp_path: Path, first_job
     assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 300
 
 
-def rows_or_zero(db: Path) -> int:
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return con.execute("select count(*) from articles").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
 
 
 def test_store_transactions_begin_immediate(tmp_path: Path):
@@ -416,21 +408,6 @@ def test_jsonl_export_failure_is_one_line_and_keeps_the_old_file(tmp_path: Path,
 # --------------------------------------------------------------------------- kill -9 in the people refresh
 
 
-DIE_IN_PEOPLE_REFRESH = """
-import os, signal, sys
-import pipeline.people as people
-real, calls = people.resolve_name, []
-def resolve_name(*args, **kwargs):
-    calls.append(1)
-    if len(calls) == 3:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real(*args, **kwargs)
-people.resolve_name = resolve_name
-from pipeline.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
 @pytest.mark.slow
 def test_kill_9_during_the_people_refresh_leaves_the_old_people(tmp_path: Path):
     corpus = make_corpus(tmp_path / "c", 6)
@@ -440,9 +417,8 @@ def test_kill_9_during_the_people_refresh_leaves_the_old_people(tmp_path: Path):
     links = rows(db, "select id, person_id from officials order by id")
     assert people and all(person for _, person in links)
     make_corpus(corpus, 10)  # four more articles, then a kill in the middle of the refresh
-    killed = subprocess.run([sys.executable, "-c", DIE_IN_PEOPLE_REFRESH, "extract", str(corpus),
-                             "--db", str(db), "--jsonl", str(jsonl), "--no-progress"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    killed = cli_killed_in("pipeline.people", "resolve_name", 3, "extract", str(corpus),
+                           "--db", str(db), "--jsonl", str(jsonl), "--no-progress")
     assert killed.returncode == -signal.SIGKILL
     check_whole_articles(db)
     assert rows(db, "select * from people order by id") == people  # the old ones, not none

@@ -15,7 +15,6 @@ from warcio.warcwriter import WARCWriter
 from pipeline import warc
 from pipeline.ingest import IngestError, RawArticle, Skipped, iter_articles
 from pipeline.run import run
-from tests import SHARED
 
 CRAWL_DATE = "2031-05-17T03:04:05Z"  # the crawl's time: never a publication date
 

@@ -634,7 +634,7 @@ def table(results: dict[str, dict]) -> str:
 
 def figures(report: dict) -> tuple[dict, list[str]]:
     """The headline figures and one readable line for each."""
-    n, res, stats = report["articles"], report["phases"], report["stream"]
+    res, stats = report["phases"], report["stream"]
     figs: dict[str, Any] = {}
     lines = [f"bench {streams.describe(stats)}"]
     judged = stats.get("pipeline_judged")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable
 
 from .site import HERE
 
