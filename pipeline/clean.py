@@ -68,10 +68,10 @@ class ChromeRules:
         words = line.split()
         if len(words) < self.banner_min_words or _DATE_OR_TIME.search(line):
             return False  # a byline in capitals with its timestamp is no slogan
-        letters = [ch for ch in line if ch.isalpha()]
+        letters = "".join(filter(str.isalpha, line))
         if not letters:
             return False
-        upper = sum(1 for ch in letters if ch.isupper())
+        upper = sum(map(str.isupper, letters))
         return upper / len(letters) >= self.banner_min_upper_share
 
     def is_menu_like(self, line: str) -> bool:

@@ -45,6 +45,7 @@ class Counts:
         self.member_units = re.compile(
             rf"(?:{alternation(r.member_units.before)})\s+[^.;]*?hội[^.;]*?\s{number}\s+"
             rf"(?P<subject>{re.escape(r.member_units.noun)})", re.I)
+        self.member_noun = re.compile(re.escape(r.member_units.noun), re.I)
         self.kinds = [(kind, re.compile(rf"{alternation(words)}(?!\w)" if kind == "new" else alternation(words), re.I))
                       for kind, words in r.kinds.items()]
         self.total = re.compile(rf"(?:{alternation(r.total_before)})[^.;,]*$", re.I)
@@ -61,7 +62,11 @@ class Counts:
     def association_counts(self, doc: Doc) -> list[AssociationCount]:
         found: list[AssociationCount] = []
         seen, said = Spans(), set()
-        for rx in (self.fraction, self.count, self.member_units, self.governed, self.places):
+        # literal tests spare a scan: a fraction has its "/", member units their noun
+        patterns = [rx for rx, needed in ((self.fraction, "/" in doc.text), (self.count, True),
+                                          (self.member_units, self.member_noun.search(doc.text)),
+                                          (self.governed, True), (self.places, True)) if needed]
+        for rx in patterns:
             for m in rx.finditer(doc.text):
                 value = self._value(m["num"], m["mult"])
                 if value is None or value == 0:
