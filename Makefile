@@ -50,4 +50,4 @@ bench: $(STAMP)
 	$(PY) -m tools.bench --shared $(SHARED) --articles 10000 --json outputs/bench.json
 
 clean:
-	rm -rf outputs/*.db outputs/*.db-wal outputs/*.db-shm outputs/*.jsonl
+	rm -rf outputs/*.db outputs/*.db-wal outputs/*.db-shm outputs/*.db.lock outputs/*.jsonl
