@@ -63,10 +63,10 @@ class Counts:
         found: list[AssociationCount] = []
         seen, said = Spans(), set()
         # literal tests spare a scan: a fraction has its "/", member units their noun
-        patterns = [rx for rx, needed in ((self.fraction, "/" in doc.text), (self.count, True),
-                                          (self.member_units, self.member_noun.search(doc.text)),
-                                          (self.governed, True), (self.places, True)) if needed]
-        for rx in patterns:
+        absent = {self.fraction: "/" not in doc.text, self.member_units: not self.member_noun.search(doc.text)}
+        for rx in (self.fraction, self.count, self.member_units, self.governed, self.places):
+            if absent.get(rx):
+                continue
             for m in rx.finditer(doc.text):
                 value = self._value(m["num"], m["mult"])
                 if value is None or value == 0:

@@ -90,8 +90,10 @@ class Officials:
     def officials(self, doc: Doc) -> tuple[list[Official], list[Mention]]:
         """The officials, with the roles their sentences give them, and the mentions of
         their names. (Who chairs when nobody is said to is the convener component's.)"""
-        by_sentence = [(s, names, self._mentions(s, names))
-                       for s in doc.sentences for names in [self.name_spans(s.text)]]
+        by_sentence = []
+        for s in doc.sentences:
+            names = self.name_spans(s.text)  # once: the mentions' and the role verbs'
+            by_sentence.append((s, names, self._mentions(s, names)))
         mentions = [m for _, _, found in by_sentence for m in found]
         verbs = {s.index: self._verbs(_masked(s, found), names) for s, names, found in by_sentence if found}
         known = {fold(m.name) for m in mentions if m.titles or m.honorific}

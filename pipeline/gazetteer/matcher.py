@@ -78,11 +78,15 @@ _last_folded: tuple[str, str] = ("", "")
 
 def _folded(text: str) -> str:
     """``fold_same_len(text)``, kept for the last text: the gazetteers and the association
-    finder match the same article's text one after the other."""
+    finder match the same article's text one after the other. The pair is read and
+    replaced whole, so that threads (a dask worker's) never mix two texts."""
     global _last_folded
-    if _last_folded[0] is not text:
-        _last_folded = (text, fold_same_len(text))
-    return _last_folded[1]
+    last_text, last_folded = _last_folded
+    if last_text is text:
+        return last_folded
+    folded = fold_same_len(text)
+    _last_folded = (text, folded)
+    return folded
 
 
 class Matcher:
