@@ -47,7 +47,7 @@ class ChromeRules:
     """``rules/chrome.json``, compiled."""
 
     teaser_markers: frozenset[str]
-    chrome_lines: tuple[re.Pattern[str], ...]
+    chrome_line: re.Pattern[str]  # the chrome lines' patterns as one alternation
     banner_min_words: int
     banner_min_upper_share: float
     menu_max_words: int
@@ -62,11 +62,11 @@ class ChromeRules:
 
     def is_chrome(self, line: str) -> bool:
         stripped = line.strip()
-        return any(p.fullmatch(stripped) for p in self.chrome_lines)
+        return self.chrome_line.fullmatch(stripped) is not None
 
     def is_banner(self, line: str) -> bool:
         words = line.split()
-        if len(words) < self.banner_min_words or _DATE_OR_TIME.search(line):
+        if len(words) < self.banner_min_words or _DIGIT.search(line) and _DATE_OR_TIME.search(line):
             return False  # a byline in capitals with its timestamp is no slogan
         letters = "".join(filter(str.isalpha, line))
         if not letters:
@@ -103,7 +103,9 @@ def _default_rules() -> ChromeRules:
 def _compile(data: rule_files.Chrome) -> ChromeRules:
     return ChromeRules(
         teaser_markers=frozenset(nfc(m).strip().rstrip(":").strip().casefold() for m in data.teaser_markers),
-        chrome_lines=tuple(re.compile(nfc(p), re.IGNORECASE) for p in data.chrome_lines),
+        # A full match of the alternation is a full match of one of them (sre backtracks
+        # into the next branch), in one call.
+        chrome_line=re.compile("|".join(f"(?:{nfc(p)})" for p in data.chrome_lines), re.IGNORECASE),
         banner_min_words=data.banner.min_words,
         banner_min_upper_share=data.banner.min_upper_share,
         menu_max_words=data.menu.max_words,

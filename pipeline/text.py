@@ -6,6 +6,8 @@
 - ``fold_in_place``: the same without collapsing white space, so that an offset into the
   folded text is an offset into the original (search folded, cut from the original);
 - ``strip_accents``: no diacritics at all (đ → d), for ids and accent-less look-ups;
+- ``caseless`` / ``caseless_regex``: what ``re.IGNORECASE`` does, faster: a lower-case
+  pattern searched in the text lowered (same length), so that sre can skip ahead in C;
 - ``B`` / ``E``: word boundaries (``\\w`` is Unicode-aware, Vietnamese letters included);
 - ``alternation`` / ``words_regex``: a regex alternation of literal words, longest first.
 """
@@ -54,7 +56,9 @@ def fold_same_len(s: str) -> str:
     """``fold_in_place`` for a string already in NFC (the hot path of the matchers)."""
     s = _lower_same_len(s)
     if not s.isprintable():  # printable: no white space but " " (the usual case, tested in C)
-        s = _WS_RE.sub(" ", s)
+        s = s.replace("\n", " ")  # a text's usual other white space, replaced in C
+        if not s.isprintable():
+            s = _WS_RE.sub(" ", s)
     for key in _NEW_STYLE:  # a few substring tests spare most strings the substitution
         if key in s:
             return _TONE_RE.sub(lambda m: _NEW_TO_OLD[m.group()], s)
@@ -72,13 +76,38 @@ def fold(s: str) -> str:
     """The comparison key: NFC, lower case, white space collapsed and stripped, new-style
     tone placement folded to old-style (hoà → hòa, thuỷ → thủy, khoẻ → khỏe). Diacritics
     are otherwise kept: "Bắc Kạn" != "Bac Kan"."""
-    return _WS_RUN_RE.sub(" ", fold_same_len(nfc(s))).strip()
+    s = fold_same_len(nfc(s))  # its only white space is " "
+    return (_WS_RUN_RE.sub(" ", s) if "  " in s else s).strip()
 
 
 def strip_accents(s: str) -> str:
     """Every diacritic off, đ → d (case kept): "Bắc Kạn" → "Bac Kan"."""
     s = nfc(s).replace("đ", "d").replace("Đ", "D")
     return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+
+
+# The letters re.IGNORECASE also equates with a lower-case i or s (re._casefix), and the one
+# whose lower case is longer than itself; those of a Vietnamese pattern's letters are these.
+_CASE_FIXES = str.maketrans({"ı": "i", "ſ": "s", "İ": "i"})
+
+
+def caseless(s: str) -> str:
+    """``s`` as ``re.IGNORECASE`` compares it with lower-case Vietnamese letters: lower
+    case, the same length (offsets hold), ı ſ İ as i s i."""
+    s = _lower_same_len(s)
+    if not s.isascii() and ("ı" in s or "ſ" in s or "İ" in s):
+        s = s.translate(_CASE_FIXES)
+    return s
+
+
+def caseless_regex(pattern: str) -> re.Pattern[str]:
+    """``re.compile(pattern, re.I)`` for searching ``caseless`` text: the same matches, but
+    sre can skip to the positions where a literal can start (it cannot under re.I). The
+    pattern's letters must be lower case and none but i and s re._casefix's."""
+    from re._casefix import _EXTRA_CASES
+    if caseless(pattern) != pattern or any(ord(c) in _EXTRA_CASES for c in pattern if c not in "is"):
+        raise ValueError(f"caseless_regex: {pattern[:60]!r} is not in lower case")
+    return re.compile(pattern)
 
 
 def alternation(words: Iterable[str], *, folded: bool = False) -> str:

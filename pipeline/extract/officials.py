@@ -21,14 +21,20 @@ from ..gazetteer import find_districts, find_provinces
 from ..nlp import Doc, Sentence
 from ..rules import Rules
 from ..schema import ROLE_ORDER, Official
-from ..text import B, E, alternation, fold, fold_in_place
+from ..text import B, E, alternation, caseless, caseless_regex, fold, fold_in_place
 from .common import evidence
 from .component import Component
 
 WORD = re.compile(r"\w[\w’'&]*")
+# WORD's matches whose first letter is upper case, found in C: a run of ``[\w’'&]`` holds
+# one match of WORD, from its first letter on. The class lists the upper-case letters of
+# the first plane; a letter beyond it is checked in Python (``name_spans``).
+_UPPER = "".join(re.escape(c) for c in map(chr, range(0x10000)) if c.isupper() and re.match(r"\w", c))
+CAPITALISED = re.compile(rf"(?<![\w’'&])[’'&]*((?=\w)[{_UPPER}\U00010000-\U0010FFFF][\w’'&]*)")
 # "và" joins two titles' words only before a capital ("Bộ Kế hoạch và Đầu tư"); before a
 # lower-case word it ends the title ("Phó Trưởng Ban và lãnh đạo các vụ").
 _AND = re.compile(r"\svà\s+(\w)")
+_EMPTY = re.compile("")
 
 
 @dataclass
@@ -64,16 +70,17 @@ class Officials:
         lead_in = [alternation(r.lead_in.words, folded=True), *r.lead_in.patterns]
         self.lead_in = re.compile(rf"^(?:(?:{'|'.join(lead_in)})\s*)*$")
         self.lead_end = re.compile(rf"(?:^|\s)(?:{alternation(r.lead_end, folded=True)})\s*$")
-        self.chair = re.compile(alternation(roles.chair), re.I)
+        # The role verbs are searched in the caseless masked sentence (``_verbs``).
+        self.chair = caseless_regex(alternation(map(caseless, roles.chair)))
         self.chair_before = re.compile(rf"(?:{alternation(roles.chair_before)})\s+$", re.I)
-        self.chair_list = re.compile("|".join(roles.chair_list_patterns), re.I)
-        self.leads = re.compile(alternation(roles.leads), re.I)
+        self.chair_list = caseless_regex("|".join(roles.chair_list_patterns))
+        self.leads = caseless_regex(alternation(map(caseless, roles.leads)))
         attend = ["".join(rf"(?<!{re.escape(before)} )" for before in roles.attend_not_after.get(w, []))
                   + re.escape(w)
                   + (rf"(?!\s+(?:{alternation(roles.attend_not_before[w])}))" if w in roles.attend_not_before else "")
                   for w in sorted(set(roles.attend), key=lambda w: (-len(w), w))]
-        self.attend = re.compile(rf"{B}(?:{'|'.join(attend + roles.attend_patterns)}){E}", re.I)
-        self.speak = re.compile(alternation(roles.speak), re.I)
+        self.attend = caseless_regex(rf"{B}(?:{'|'.join(attend + roles.attend_patterns)}){E}")
+        self.speak = caseless_regex(alternation(map(caseless, roles.speak)))
 
     # -- the component ----------------------------------------------------------------------
 
@@ -95,7 +102,7 @@ class Officials:
             names = self.name_spans(s.text)  # once: the mentions' and the role verbs'
             by_sentence.append((s, names, self._mentions(s, names)))
         mentions = [m for _, _, found in by_sentence for m in found]
-        verbs = {s.index: self._verbs(_masked(s, found), names) for s, names, found in by_sentence if found}
+        verbs = {s.index: self._verbs(caseless(_masked(s, found)), names) for s, names, found in by_sentence if found}
         known = {fold(m.name) for m in mentions if m.titles or m.honorific}
         by_name: dict[str, Official] = {}
         for m in mentions:
@@ -123,7 +130,8 @@ class Officials:
         not a place ("Hà Nội", "Lâm Đồng") nor a body ("Việt Nam", "Đoàn Kiểm tra")."""
         # Only the capitalised words: a lower-case word between two of them is in the gap,
         # which then is not blank and ends the run.
-        words = [(w.start(), w.end(), w.group()) for w in WORD.finditer(text) if w.group()[0].isupper()]
+        words = [(w.start(1), w.end(), w.group(1)) for w in CAPITALISED.finditer(text)
+                 if w.group(1)[0] <= "\uffff" or w.group(1)[0].isupper()]
         spans, i = [], 0
         while i < len(words):
             j = i + 1
@@ -321,7 +329,7 @@ class Officials:
 
     def _verbs(self, masked: str, names: list[tuple[int, int]]) -> "_Verbs":
         """The role verbs of one sentence, found once (``masked``: the sentence with its
-        names and titles blanked; ``names``: its name spans)."""
+        names and titles blanked, ``caseless``; ``names``: its name spans)."""
         leads = [v.start() for v in self.leads.finditer(masked)]
         attend = [(v.start(), v.end()) for v in self.attend.finditer(masked)]
         speak = [(v.start(), v.end()) for v in self.speak.finditer(masked)]
@@ -411,13 +419,31 @@ def _segments(chunk: str) -> list[str]:
 
 
 def _locate(text: str, title: str, lo: int, hi: int, last: bool = False) -> tuple[int | None, int | None]:
-    """Where a title (as trimmed: white space collapsed) is printed in text[lo:hi]."""
-    rx = re.compile(r"\s+".join(map(re.escape, title.split())))
-    found = list(rx.finditer(text, lo, hi))
-    if not found:
-        return None, None
-    m = found[-1] if last else found[0]
-    return m.start(), m.end()
+    """Where a title (as trimmed: white space collapsed) is printed in text[lo:hi]: its
+    words with white space between, the first (or the ``last``) of the non-overlapping
+    matches from the left. Literal searches: titles vary too much for a regex each."""
+    words = title.split()
+    if not words:  # (never a trimmed title) as the empty pattern would find it
+        found = list(_EMPTY.finditer(text, lo, hi))
+        return (found[-1] if last else found[0]).span() if found else (None, None)
+    found, at, hi = (None, None), max(lo, 0), min(max(hi, 0), len(text))
+    while (start := text.find(words[0], at, hi)) >= 0:
+        end = start + len(words[0])
+        for word in words[1:]:
+            gap = end
+            while gap < hi and text[gap].isspace():
+                gap += 1
+            if gap == end or not text.startswith(word, gap, hi):
+                end = None
+                break
+            end = gap + len(word)
+        if end is None:
+            at = start + 1
+            continue
+        if not last:
+            return start, end
+        found, at = (start, end), end
+    return found
 
 
 OFFICIALS = Component("officials", requires=("story",),

@@ -11,6 +11,7 @@ from ..text import fold, fold_same_len, nfc
 LETTERS_RE = re.compile(r"[^\W\d_]+")
 _PREV_WORD_RE = re.compile(r"([^\W\d_]+)[ \t\u00a0]+$")
 _NEXT_WORD_RE = re.compile(r"^[ \t\u00a0]+([^\W\d_]+)")
+_WORD_START = r"(?<!\w)"
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +36,7 @@ def _pattern_for(variant: str) -> str:
             out.append(r"\.\s*")
         else:
             out.append(re.escape(tok))
-    return r"(?<!\w)" + "".join(out) + r"(?!\w)"
+    return _WORD_START + "".join(out) + r"(?!\w)"
 
 
 def _case_ok(printed: str, variant: str) -> bool:
@@ -44,28 +45,6 @@ def _case_ok(printed: str, variant: str) -> bool:
     if len(pw) != len(vw):
         return False
     return all(not v[0].isupper() or p[0].isupper() for p, v in zip(pw, vw))
-
-
-def _trie(words: list[str]) -> str:
-    """An alternation of ``words`` factored by common prefixes ("ba|bac|ben" → "b(?:a(?:c)?|en)")."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def pattern(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            body = f"(?:{body})?"
-        return body
-
-    return pattern(trie)
 
 
 def first_word(s: str) -> str:
@@ -110,30 +89,48 @@ class Matcher:
             self._by_first.setdefault(first_word(fv), []).append(g)
         for lst in self._by_first.values():
             lst.sort(key=lambda g: -g["len"])
-        # Per first word, its variants as one alternation in that order (longest first):
-        # the first group that matches at a position is found in one call.
-        self._first_group = {w: re.compile("|".join(f"({g['re'].pattern})" for g in lst))
-                             for w, lst in self._by_first.items() if len(lst) > 1}
-        # The words a variant can start with, as one pattern (a trie: sre tries branches
-        # one by one), so that only those positions are looked at, not every word.
-        firsts = [w for w in self._by_first if LETTERS_RE.fullmatch(w)]
-        self._firsts = re.compile(rf"(?<![^\W\d_])(?:{_trie(firsts)})(?![^\W\d_])") if firsts else None
+        # One pattern finds the next position where a variant matches, and which: a trie of
+        # the first words (letter runs: sre tests a branch's first letter in C), each ending
+        # in its variants longest first, each a group. sre skips the words that start no
+        # name in C, where a Python loop over every word that could start one cost more.
+        trie: dict = {}
+        for word, lst in self._by_first.items():
+            if LETTERS_RE.fullmatch(word):
+                node = trie
+                for ch in word:
+                    node = node.setdefault(ch, {})
+                node[""] = (word, lst)
+        self._groups = [None]
+        # The word-start test after the first letter, so that every branch starts with a
+        # literal and sre skips, in C, to where one of those letters is.
+        body = "|".join(f"{re.escape(ch)}(?<!\\w{re.escape(ch)}){self._trie_pattern(child)}"
+                        for ch, child in sorted(trie.items()))
+        self._any = re.compile(f"(?:{body})") if body else None
+
+    def _trie_pattern(self, node: dict) -> str:
+        branches = [re.escape(ch) + self._trie_pattern(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            word, lst = node[""]
+            head = _WORD_START + re.escape(word)
+            # A variant that does not start with its first word never matches where it is.
+            rests = [(i, g["re"].pattern[len(head):]) for i, g in enumerate(lst) if g["re"].pattern.startswith(head)]
+            if rests:
+                branches.append("(?:" + "|".join(f"({rest})" for _, rest in rests) + ")")
+                self._groups += [lst[i:] for i, _ in rests]
+        if not branches:
+            return ""
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     def find(self, text: str, accept=None):
         """(start, end, payload, variant, printed) of every match, in text order."""
         text = nfc(text)
         folded = _folded(text)
         cands = []
-        for m in (self._firsts.finditer(folded) if self._firsts else ()):
-            start, word = m.start(), m.group()
-            groups = self._by_first.get(word, ())
-            combined = self._first_group.get(word)
-            if combined is not None:
-                first = combined.match(folded, start)
-                if first is None:
-                    continue
-                groups = groups[first.lastindex - 1:]  # those before it do not match here
-            for g in groups:
+        found = self._any.search(folded) if self._any else None
+        while found is not None:
+            start = found.start()
+            # The first variant that matches here, then the shorter ones after it.
+            for g in self._groups[found.lastindex]:
                 mm = g["re"].match(folded, start)
                 if not mm:
                     continue
@@ -146,6 +143,7 @@ class Matcher:
                     continue
                 cands.append((start, end, g["payload"], variant, printed))
                 break  # longest acceptable variant at this position
+            found = self._any.search(folded, start + 1)
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         taken = Disjoint()
         out = [c for c in cands if taken.add(c[0], c[1])]
