@@ -103,11 +103,13 @@ def caseless(s: str) -> str:
 def caseless_regex(pattern: str) -> re.Pattern[str]:
     """``re.compile(pattern, re.I)`` for searching ``caseless`` text: the same matches, but
     sre can skip to the positions where a literal can start (it cannot under re.I). The
-    pattern's letters must be lower case and none but i and s re._casefix's."""
+    pattern is lowered; it must have no upper-case escape (``\\S``) and no letter but i
+    and s that re.IGNORECASE equates with another (re._casefix)."""
     from re._casefix import _EXTRA_CASES
-    if caseless(pattern) != pattern or any(ord(c) in _EXTRA_CASES for c in pattern if c not in "is"):
-        raise ValueError(f"caseless_regex: {pattern[:60]!r} is not in lower case")
-    return re.compile(pattern)
+    lowered = caseless(pattern)
+    if re.search(r"\\[A-Z]", pattern) or any(ord(c) in _EXTRA_CASES for c in lowered if c not in "is"):
+        raise ValueError(f"caseless_regex: {pattern[:60]!r} cannot be searched caseless")
+    return re.compile(lowered)
 
 
 def alternation(words: Iterable[str], *, folded: bool = False) -> str:

@@ -18,7 +18,7 @@ from bisect import bisect_left
 from ..nlp import Doc, Sentence
 from ..rules import Rules
 from ..schema import Directive, Official
-from ..text import B, E, alternation, fold
+from ..text import B, E, alternation, caseless, caseless_regex, fold
 from .common import evidence
 from .component import Component
 
@@ -37,29 +37,32 @@ class Directives:
     def __init__(self, rules: Rules):
         r = rules.directives
         # "X đề nghị các hội ...": the verb that introduces a directive and what follows it.
-        self.intro = re.compile(rf"{B}(?:{_words(r.intro_verbs)}){E}\s*:?\s*", re.I)
+        # Searched in the sentence made ``caseless`` (same offsets) but for the three
+        # patterns whose capitals matter: target, not_speaker, dropped_opener.
+        ci = caseless_regex
+        self.intro = ci(rf"{B}(?:{_words(r.intro_verbs)}){E}\s*:?\s*")
         # A speech that goes on over several sentences starts with one of these.
-        self.opener = re.compile(rf"{B}(?:{_words(r.speech_openers)}){E}", re.I)
-        self.task = re.compile(rf"{B}(?:{_words(r.task_markers)}){E}", re.I)
-        self.imperative = re.compile(rf"^(?:{_words(r.imperatives)}){E}", re.I)
-        self.adopted = re.compile(rf"{B}(?:{_words(r.adopted)}){E}\s*:?\s*", re.I)
-        self.adopts = re.compile(rf"^\W*(?:{_words(r.adopts)}){E}", re.I)
-        self.not_task = re.compile(rf"{B}(?:{_words(r.not_tasks)}){E}", re.I)
+        self.opener = ci(rf"{B}(?:{_words(r.speech_openers)}){E}")
+        self.task = ci(rf"{B}(?:{_words(r.task_markers)}){E}")
+        self.imperative = ci(rf"^(?:{_words(r.imperatives)}){E}")
+        self.adopted = ci(rf"{B}(?:{_words(r.adopted)}){E}\s*:?\s*")
+        self.adopts = ci(rf"^[^\w]*(?:{_words(r.adopts)}){E}")
+        self.not_task = ci(rf"{B}(?:{_words(r.not_tasks)}){E}")
         # Salutations and wishes open with a verb too ("Thưa các vị đại biểu", "Chúc Đại hội ...").
         self.not_imperative = {fold(w) for w in r.not_imperatives}
         markers = alternation(r.caption_markers)
-        self.caption = re.compile(rf"(?:{markers})\s*:|\((?:{markers})", re.I)
-        self.not_before = re.compile(rf"(?:{_words(r.intro_not_before)})\s*$", re.I)
-        self.not_after = re.compile(rf"^\s*(?:{'|'.join(r.intro_not_after)})", re.I)
-        self.agreed = re.compile(r.agreed_pattern, re.I)
-        self.task_prefix = re.compile(rf"^[^,]{{0,40}}(?:{'|'.join(r.task_prefixes)}),\s*", re.I)
-        self.speaker_subject = re.compile(rf"{B}(?:{_words(r.speaker_words)}){E}[^,.;]{{0,60}}$", re.I)
+        self.caption = ci(rf"(?:{markers})\s*:|\((?:{markers})")
+        self.not_before = ci(rf"(?:{_words(r.intro_not_before)})\s*$")
+        self.not_after = ci(rf"^\s*(?:{'|'.join(r.intro_not_after)})")
+        self.agreed = ci(r.agreed_pattern)
+        self.task_prefix = ci(rf"^[^,]{{0,40}}(?:{'|'.join(r.task_prefixes)}),\s*")
+        self.speaker_subject = ci(rf"{B}(?:{_words(r.speaker_words)}){E}[^,.;]{{0,60}}$")
         self.dropped_opener = re.compile(rf"^(?:{_words(r.dropped_openers)}|:){E}\s*")
-        self.assertion = re.compile(rf"^(?:{_words(r.assertions)}){E}", re.I)
+        self.assertion = ci(rf"^(?:{_words(r.assertions)}){E}")
         self.not_speaker = re.compile(rf"^\W*(?:[^,]{{0,30}},\s*)?(?:{_words(r.not_speakers)}){E}")
-        self.collective = re.compile(rf"(?:^|,\s*){B}(?:{_words(r.collective_speakers)}){E}[^,.;]{{0,30}}$", re.I)
+        self.collective = ci(rf"(?:^|,\s*){B}(?:{_words(r.collective_speakers)}){E}[^,.;]{{0,30}}$")
         self.target = re.compile(rf"^\W*(?:{_words(r.targets)}){E}")
-        self.past = re.compile(rf"{B}(?:đã|đạt được|vừa qua){E}", re.I)
+        self.past = ci(rf"{B}(?:đã|đạt được|vừa qua){E}")
         self.min_words = r.min_words
 
     def __call__(self, doc: Doc) -> None:
@@ -75,7 +78,7 @@ class Directives:
         spans = doc.spans_of("official")
         names = (spans, [s.start for s in spans])
         long_titles = [(o.name, fold(t)) for o in officials for t in o.titles if len(t.split()) >= 3]
-        captions = {s.paragraph for s in doc.sentences if self.caption.search(s.text)}
+        captions = {s.paragraph for s in doc.sentences if self.caption.search(caseless(s.text))}
 
         def tasks(sentence, body: str, who: str | None) -> list[Directive]:
             return [d for d in _tasks(doc, sentence, body, who, self.dropped_opener)
@@ -85,30 +88,33 @@ class Directives:
             text = sentence.text
             if len(text.split()) < 4 or sentence.paragraph in captions:
                 continue
-            intro = self._intro(text)
-            adopted = self.adopted.search(text) or self.agreed.search(text)
+            low = caseless(text)
+            intro = self._intro(low)
+            adopted = self.adopted.search(low) or self.agreed.search(low)
             if adopted and (intro is None or adopted.start() < intro.start()):
                 found += tasks(sentence, text[adopted.end():], None)
                 in_speech, speaker, quiet = True, None, 0
                 continue
-            if self.adopts.match(text):
+            if self.adopts.match(low):
                 in_speech, speaker, quiet = True, None, 0  # the meeting's own tasks follow
                 continue
-            if not in_speech and self.target.match(text) and not self.not_task.search(text):
+            if not in_speech and self.target.match(text) and not self.not_task.search(low):
                 found += tasks(sentence, text, None)
                 continue
             named = _speaker_in(sentence, len(text), names, long_titles,
                                 intro.start() if intro else len(text))
             subject = text[: intro.start()] if intro else ""
+            subject_low = low[: intro.start()] if intro else ""
             if intro and self.not_speaker.match(subject):
                 continue  # "Báo cáo ... nêu rõ": a report's words, not a leader's
-            if intro and (named or in_speech or self.speaker_subject.search(subject) or self.collective.search(subject)):
+            if intro and (named or in_speech or self.speaker_subject.search(subject_low)
+                          or self.collective.search(subject_low)):
                 body = text[intro.end():]
-                if self.assertion.match(intro.group()) and not self._states_task(body):
+                if self.assertion.match(intro.group()) and not self._states_task(low[intro.end():]):
                     continue  # "nhấn mạnh" an assessment, not a task
                 if named:
                     speaker = named
-                elif self.collective.search(subject) and not in_speech:
+                elif self.collective.search(subject_low) and not in_speech:
                     speaker = None  # "lãnh đạo tỉnh đề nghị": no one named
                 elif not in_speech:
                     speaker = _leader(officials)
@@ -116,16 +122,16 @@ class Directives:
                 found += tasks(sentence, body, speaker)
                 continue
             quoted = QUOTED.match(text)
-            if quoted and (":" in quoted.group() or text.startswith("Theo")) and self._is_task(text[quoted.end():]):
+            if quoted and (":" in quoted.group() or text.startswith("Theo")) and self._is_task(low[quoted.end():]):
                 who = _speaker_in(sentence, quoted.end("who"), names, long_titles, quoted.end("who"))
                 if who:
                     found += tasks(sentence, text[quoted.end():], who)
                     continue
-            if self.opener.search(text) and named:
+            if self.opener.search(low) and named:
                 if not _caption_like(sentence, doc):
                     speaker, in_speech, quiet = named, True, 0
                 continue
-            if in_speech and (self._is_task(text) or self._starts_with_verb(sentence)):
+            if in_speech and (self._is_task(low) or self._starts_with_verb(sentence, low)):
                 found += tasks(sentence, text, speaker)
                 quiet = 0
                 continue
@@ -135,32 +141,34 @@ class Directives:
         return _dedupe(found)
 
     def _states_task(self, body: str) -> bool:
-        """What follows an assertion verb is a task: a task word, and no past tense in its
-        main clause (its first words; "những kết quả đã đạt được" later is fine)."""
+        """What follows an assertion verb (``caseless``) is a task: a task word, and no past
+        tense in its main clause (its first words; "những kết quả đã đạt được" later is fine)."""
         head = " ".join(body.split()[:8])
         return bool(self.task.search(body) or self.imperative.match(body.strip("“\"' :"))) \
             and not self.past.search(head)
 
     def _intro(self, text: str) -> re.Match | None:
         """The first verb that introduces an instruction ("đề nghị", "yêu cầu"), not the
-        noun ("sự chỉ đạo", "phát biểu chỉ đạo tại", "đã đề nghị")."""
+        noun ("sự chỉ đạo", "phát biểu chỉ đạo tại", "đã đề nghị"), in ``caseless`` text."""
         for m in self.intro.finditer(text):
             verb_end = m.start() + len(m.group().rstrip(" :\t"))
             if not self.not_before.search(text[: m.start()]) and not self.not_after.match(text[verb_end:]):
                 return m
         return None
 
-    def _starts_with_verb(self, sentence: Sentence) -> bool:
+    def _starts_with_verb(self, sentence: Sentence, low: str) -> bool:
         """Within a speech, a sentence whose first word underthesea tags as a verb is an
-        imperative ("Vận động hội viên ...", "Giữ vững ..."), unless it reports a result."""
-        if self.not_task.search(sentence.text):  # before tagging: most sentences stop here
+        imperative ("Vận động hội viên ...", "Giữ vững ..."), unless it reports a result
+        (``low``: the sentence ``caseless``)."""
+        if self.not_task.search(low):  # before tagging: most sentences stop here
             return False
         tagged = [(w, t) for w, t in sentence.tagged if t != "CH"]
         return bool(tagged) and tagged[0][1] == "V" and fold(tagged[0][0]) not in self.not_imperative
 
     def _is_task(self, text: str) -> bool:
         """An instruction: an imperative verb first ("Rà soát ...", "Duy trì ..."), or a task
-        marker ("cần", "tăng cường") in a sentence that does not report results."""
+        marker ("cần", "tăng cường") in a sentence that does not report results
+        (``caseless`` text)."""
         body = self.task_prefix.sub("", text)
         if self.imperative.match(body.strip("“\"' ")):
             return True

@@ -71,16 +71,16 @@ class Officials:
         self.lead_in = re.compile(rf"^(?:(?:{'|'.join(lead_in)})\s*)*$")
         self.lead_end = re.compile(rf"(?:^|\s)(?:{alternation(r.lead_end, folded=True)})\s*$")
         # The role verbs are searched in the caseless masked sentence (``_verbs``).
-        self.chair = caseless_regex(alternation(map(caseless, roles.chair)))
+        self.chair = caseless_regex(alternation(roles.chair))
         self.chair_before = re.compile(rf"(?:{alternation(roles.chair_before)})\s+$", re.I)
         self.chair_list = caseless_regex("|".join(roles.chair_list_patterns))
-        self.leads = caseless_regex(alternation(map(caseless, roles.leads)))
+        self.leads = caseless_regex(alternation(roles.leads))
         attend = ["".join(rf"(?<!{re.escape(before)} )" for before in roles.attend_not_after.get(w, []))
                   + re.escape(w)
                   + (rf"(?!\s+(?:{alternation(roles.attend_not_before[w])}))" if w in roles.attend_not_before else "")
                   for w in sorted(set(roles.attend), key=lambda w: (-len(w), w))]
         self.attend = caseless_regex(rf"{B}(?:{'|'.join(attend + roles.attend_patterns)}){E}")
-        self.speak = caseless_regex(alternation(map(caseless, roles.speak)))
+        self.speak = caseless_regex(alternation(roles.speak))
 
     # -- the component ----------------------------------------------------------------------
 
