@@ -9,7 +9,9 @@
 - ``caseless`` / ``caseless_regex``: what ``re.IGNORECASE`` does, faster: a lower-case
   pattern searched in the text lowered (same length), so that sre can skip ahead in C;
 - ``B`` / ``E``: word boundaries (``\\w`` is Unicode-aware, Vietnamese letters included);
-- ``alternation`` / ``words_regex``: a regex alternation of literal words, longest first.
+- ``alternation`` / ``words_regex``: a regex alternation of literal words, longest first;
+  ``whole_words``: the same as whole words, for a case-sensitive search, in a form sre
+  scans faster.
 """
 from __future__ import annotations
 
@@ -118,6 +120,23 @@ def alternation(words: Iterable[str], *, folded: bool = False) -> str:
     searched in folded text)."""
     items = {fold(w) if folded else w for w in words}
     return "|".join(re.escape(w) for w in sorted(items, key=lambda w: (-len(w), w)))
+
+
+def whole_words(words: Iterable[str]) -> str:
+    """``B(?:alternation(words))E`` for a case-sensitive pattern (searched in ``fold``-ed or
+    ``caseless`` text), written so that every branch starts with a literal: per first
+    letter, the letter, the word-start test after it (``(?<!\\wc)``: no word character
+    before the letter), then the rests of its words, longest first. sre then skips in C
+    to where one of those letters is, instead of trying the pattern at every position.
+    (Two words of different first letters never match at one position, so the order
+    between the groups does not matter.)"""
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=lambda w: (-len(w), w)):
+        if not w:
+            raise ValueError("whole_words: an empty word")
+        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+    branches = [f"{re.escape(c)}(?<!\\w{re.escape(c)})(?:{'|'.join(rests)})" for c, rests in by_first.items()]
+    return f"(?:{'|'.join(branches)}){E}"
 
 
 def words_regex(words: Iterable[str], *, folded: bool = False, flags: int = re.I) -> re.Pattern[str]:

@@ -18,7 +18,7 @@ from bisect import bisect_left
 from ..nlp import Doc, Sentence
 from ..rules import Rules
 from ..schema import Directive, Official
-from ..text import B, E, alternation, caseless, caseless_regex, fold
+from ..text import E, alternation, caseless, caseless_regex, fold, whole_words
 from .common import evidence
 from .component import Component
 
@@ -31,6 +31,11 @@ def _words(words: list[str]) -> str:
     return alternation(words)
 
 
+def _whole(words: list[str]) -> str:
+    """The words as whole words, for a pattern searched ``caseless``."""
+    return whole_words(map(caseless, words))
+
+
 class Directives:
     """The directive patterns of one set of rules."""
 
@@ -40,14 +45,14 @@ class Directives:
         # Searched in the sentence made ``caseless`` (same offsets) but for the three
         # patterns whose capitals matter: target, not_speaker, dropped_opener.
         ci = caseless_regex
-        self.intro = ci(rf"{B}(?:{_words(r.intro_verbs)}){E}\s*:?\s*")
+        self.intro = ci(rf"{_whole(r.intro_verbs)}\s*:?\s*")
         # A speech that goes on over several sentences starts with one of these.
-        self.opener = ci(rf"{B}(?:{_words(r.speech_openers)}){E}")
-        self.task = ci(rf"{B}(?:{_words(r.task_markers)}){E}")
+        self.opener = ci(_whole(r.speech_openers))
+        self.task = ci(_whole(r.task_markers))
         self.imperative = ci(rf"^(?:{_words(r.imperatives)}){E}")
-        self.adopted = ci(rf"{B}(?:{_words(r.adopted)}){E}\s*:?\s*")
+        self.adopted = ci(rf"{_whole(r.adopted)}\s*:?\s*")
         self.adopts = ci(rf"^[^\w]*(?:{_words(r.adopts)}){E}")
-        self.not_task = ci(rf"{B}(?:{_words(r.not_tasks)}){E}")
+        self.not_task = ci(_whole(r.not_tasks))
         # Salutations and wishes open with a verb too ("Thưa các vị đại biểu", "Chúc Đại hội ...").
         self.not_imperative = {fold(w) for w in r.not_imperatives}
         markers = alternation(r.caption_markers)
@@ -56,13 +61,13 @@ class Directives:
         self.not_after = ci(rf"^\s*(?:{'|'.join(r.intro_not_after)})")
         self.agreed = ci(r.agreed_pattern)
         self.task_prefix = ci(rf"^[^,]{{0,40}}(?:{'|'.join(r.task_prefixes)}),\s*")
-        self.speaker_subject = ci(rf"{B}(?:{_words(r.speaker_words)}){E}[^,.;]{{0,60}}$")
+        self.speaker_subject = ci(rf"{_whole(r.speaker_words)}[^,.;]{{0,60}}$")
         self.dropped_opener = re.compile(rf"^(?:{_words(r.dropped_openers)}|:){E}\s*")
         self.assertion = ci(rf"^(?:{_words(r.assertions)}){E}")
         self.not_speaker = re.compile(rf"^\W*(?:[^,]{{0,30}},\s*)?(?:{_words(r.not_speakers)}){E}")
-        self.collective = ci(rf"(?:^|,\s*){B}(?:{_words(r.collective_speakers)}){E}[^,.;]{{0,30}}$")
+        self.collective = ci(rf"(?:^|,\s*){_whole(r.collective_speakers)}[^,.;]{{0,30}}$")
         self.target = re.compile(rf"^\W*(?:{_words(r.targets)}){E}")
-        self.past = ci(rf"{B}(?:đã|đạt được|vừa qua){E}")
+        self.past = ci(_whole(["đã", "đạt được", "vừa qua"]))
         self.min_words = r.min_words
 
     def __call__(self, doc: Doc) -> None:

@@ -19,7 +19,7 @@ import re
 
 from ..nlp import Doc
 from ..rules import Rules
-from ..text import B, E, alternation, fold
+from ..text import fold, whole_words
 from .component import Component
 
 
@@ -30,12 +30,12 @@ class Relevance:
         r = rules.relevance
         self.weights = r.weights
         self.threshold = r.threshold
-        self.work = re.compile(rf"{B}(?:{alternation(r.association_work, folded=True)}){E}")
-        self.members = re.compile(rf"{B}(?:{alternation(r.members, folded=True)}){E}")
+        # Searched in folded text.
+        self.work = re.compile(whole_words(map(fold, r.association_work)))
+        self.members = re.compile(whole_words(map(fold, r.members)))
         self.meeting_sentences = r.meeting_sentences
-        self.off_topic = {kind: re.compile(rf"{B}(?:{alternation(words, folded=True)}){E}")
-                          for kind, words in r.off_topic.items()}
-        self.meeting = re.compile(rf"{B}(?:{alternation(rules.meetings.meeting_kinds, folded=True)}){E}")
+        self.off_topic = {kind: re.compile(whole_words(map(fold, words))) for kind, words in r.off_topic.items()}
+        self.meeting = re.compile(whole_words(map(fold, rules.meetings.meeting_kinds)))
 
     def __call__(self, doc: Doc) -> None:
         self.assign(doc, *self.score(doc))
