@@ -102,14 +102,17 @@ def caseless(s: str) -> str:
     return s
 
 
+_ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+", re.S)
+
+
 def caseless_regex(pattern: str) -> re.Pattern[str]:
     """``re.compile(pattern, re.I)`` for searching ``caseless`` text: the same matches, but
     sre can skip to the positions where a literal can start (it cannot under re.I). The
-    pattern is lowered; it must have no upper-case escape (``\\S``) and no letter but i
+    pattern is lowered but for its escapes (``\\W`` stays); it must have no letter but i
     and s that re.IGNORECASE equates with another (re._casefix)."""
     from re._casefix import _EXTRA_CASES
-    lowered = caseless(pattern)
-    if re.search(r"\\[A-Z]", pattern) or any(ord(c) in _EXTRA_CASES for c in lowered if c not in "is"):
+    lowered = _ESCAPE_OR_TEXT.sub(lambda m: m.group() if m.group()[0] == "\\" else caseless(m.group()), pattern)
+    if any(ord(c) in _EXTRA_CASES for c in lowered if c not in "is"):
         raise ValueError(f"caseless_regex: {pattern[:60]!r} cannot be searched caseless")
     return re.compile(lowered)
 

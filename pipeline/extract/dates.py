@@ -14,7 +14,7 @@ from datetime import date
 
 from ..nlp import Doc
 from ..rules import Rules
-from ..text import alternation
+from ..text import alternation, caseless, caseless_regex
 from .component import Component
 
 D, M, Y = r"(\d{1,2})", r"(\d{1,2})", r"(\d{4})"
@@ -59,11 +59,11 @@ class Dates:
         self.stated_times = set(r.stated_times_of_day)
         # "Chiều 8-1-2025", "Sáng ngày 5/3", "Sáng nay (10/8)", "Ngày 25/8", "ngày 04-12-2023",
         # "Sáng qua 16.8", "Hôm qua, 25/5", "hai ngày 12 và 13/5/2021" (the first day)
-        self.meeting_date_re = re.compile(
+        # Searched in the story made ``caseless``.
+        self.meeting_date_re = caseless_regex(
             rf"(?:(?<![^\W\d_])({tod})(?:\s+(?:nay|qua|hôm qua))?(?:\s+ngày)?|\bhôm\s+(?:nay|qua)|\bngày"
             rf"|\b(?:trong\s+)?(?:\d|hai|ba)\s+ngày)[\s,]*\(?\s*{D}(?:\s*(?:và|,|-|–)\s*\d{{1,2}})?"
-            rf"\s*[/\-.]\s*{M}(?:\s*[/\-.]\s*{Y})?(?![\d/\-])",
-            re.I,
+            rf"\s*[/\-.]\s*{M}(?:\s*[/\-.]\s*{Y})?(?![\d/\-])"
         )
         self.deadline = re.compile(rf"\b(?:{alternation(r.deadline_words)})\s+(?:ngày\s+)?{D}{SEP}{M}{SEP}{Y}", re.I)
         self.term = re.compile(rf"(?:{alternation(r.term_words)})\s*\(?\s*(\d{{4}})\s*[-–—]\s*(\d{{4}})", re.I)
@@ -107,10 +107,10 @@ class Dates:
         """The meeting's date (ISO) and time of day, from the first date expression of the
         story that is not the page's own timestamp nor a document's date of issue."""
         text = doc.text
-        for m in self.meeting_date_re.finditer(text):
+        for m in self.meeting_date_re.finditer(caseless(text)):
             if is_document_date(text, m.start()) or self._on_timestamp_line(text, m.start()):
                 continue
-            tod = m.group(1).lower() if m.group(1) else None
+            tod = text[m.start(1): m.end(1)].lower() if m.group(1) else None
             tod = tod if tod in self.stated_times else None
             day, month = int(m.group(2)), int(m.group(3))
             if not (1 <= day <= 31 and 1 <= month <= 12):

@@ -51,7 +51,7 @@ class Directives:
         self.task = ci(_whole(r.task_markers))
         self.imperative = ci(rf"^(?:{_words(r.imperatives)}){E}")
         self.adopted = ci(rf"{_whole(r.adopted)}\s*:?\s*")
-        self.adopts = ci(rf"^[^\w]*(?:{_words(r.adopts)}){E}")
+        self.adopts = ci(rf"^\W*(?:{_words(r.adopts)}){E}")
         self.not_task = ci(_whole(r.not_tasks))
         # Salutations and wishes open with a verb too ("Thưa các vị đại biểu", "Chúc Đại hội ...").
         self.not_imperative = {fold(w) for w in r.not_imperatives}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..gazetteer import DOMAIN_RE, find_districts, find_provinces, province_of_outlet, successor
+from ..gazetteer import find_districts, find_domains, find_provinces, province_of_outlet, successor
 from ..nlp import Doc, Sentence
 from ..rules import Rules
 from ..text import B, E, alternation, fold
@@ -44,7 +44,7 @@ class Meeting:
         text = doc.text
         # A photo credit ("Ảnh: X/qdnd.vn") names the photographer's paper, not this one.
         domains = [(m.group(1).lower().removeprefix("www."), m.start(1), m.end(1))
-                   for m in DOMAIN_RE.finditer(text)
+                   for m in find_domains(text)
                    if not self.photo_credit.search(text[max(0, m.start() - 40): m.start()])]
         for domain, start, end in domains:
             hit = province_of_outlet(domain)

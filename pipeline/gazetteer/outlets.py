@@ -15,6 +15,13 @@ DOMAIN_RE = re.compile(
     r"(?<![\w.@/-])((?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:vn|com|net|org|info))(?!\w|\.\w|-)",
     re.I,
 )
+# What every domain holds: most texts hold none, and this is found by skipping to each ".".
+_TOP_LEVEL = re.compile(r"\.(?:vn|com|net|org|info)(?!\w|\.\w|-)", re.I)
+
+
+def find_domains(text: str) -> list[re.Match[str]]:
+    """``DOMAIN_RE``'s matches in ``text`` (group 1: the domain)."""
+    return list(DOMAIN_RE.finditer(text)) if _TOP_LEVEL.search(text) else []
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +126,7 @@ def find_outlets(text: str) -> list[OutletMatch]:
     text = nfc(text)
     domains, tags, names = _outlet_index()
     out = []
-    for m in DOMAIN_RE.finditer(text):
+    for m in find_domains(text):
         r = province_of_outlet(m.group(1))
         if r:
             out.append(OutletMatch(r[0], r[1], "domain", m.start(1), m.end(1), m.group(1)))
