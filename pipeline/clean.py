@@ -65,7 +65,7 @@ class ChromeRules:
         return self.chrome_line.fullmatch(stripped) is not None
 
     def is_banner(self, line: str) -> bool:
-        words = line.split()
+        words = line.split(maxsplit=self.banner_min_words - 1)  # enough to count to the least
         if len(words) < self.banner_min_words or _DIGIT.search(line) and _DATE_OR_TIME.search(line):
             return False  # a byline in capitals with its timestamp is no slogan
         letters = "".join(filter(str.isalpha, line))

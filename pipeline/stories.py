@@ -138,7 +138,12 @@ def _is_lead(line: str) -> bool:
 
 
 def _is_body(line: str) -> bool:
-    return len(line.split()) >= LEAD_WORDS and not _is_headline(line)
+    return _words_at_least(line, LEAD_WORDS) and not _is_headline(line)
+
+
+def _words_at_least(line: str, n: int) -> bool:
+    """Whether ``line`` has ``n`` words or more, splitting no further than needed."""
+    return len(line.split(maxsplit=n - 1)) >= n
 
 
 def _other_day(line: str, previous: str) -> bool:
@@ -152,9 +157,9 @@ def _day(dateline: str) -> tuple[str, ...]:
 
 
 def _is_headline(line: str) -> bool:
-    words = line.split()
+    words = len(line.split(maxsplit=HEADLINE_WORDS[1]))  # one more than the most: too many
     stripped = line.strip()
-    return (HEADLINE_WORDS[0] <= len(words) <= HEADLINE_WORDS[1] and not stripped.endswith((".", ":", ";", ","))
+    return (HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1] and not stripped.endswith((".", ":", ";", ","))
             and ". " not in stripped and not CAPTION.search(line)
             and not DATELINE.match(line) and not STAMPED.search(line))
 
