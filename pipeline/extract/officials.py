@@ -37,6 +37,12 @@ _AND = re.compile(r"\svà\s+(\w)")
 _EMPTY = re.compile("")
 
 
+def capitalised_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of WORD's matches in ``text`` whose first letter is upper case."""
+    return [(w.start(1), w.end(), w.group(1)) for w in CAPITALISED.finditer(text)
+            if w.group(1)[0] <= "\uffff" or w.group(1)[0].isupper()]
+
+
 @dataclass
 class Mention:
     name: str
@@ -130,8 +136,7 @@ class Officials:
         not a place ("Hà Nội", "Lâm Đồng") nor a body ("Việt Nam", "Đoàn Kiểm tra")."""
         # Only the capitalised words: a lower-case word between two of them is in the gap,
         # which then is not blank and ends the run.
-        words = [(w.start(1), w.end(), w.group(1)) for w in CAPITALISED.finditer(text)
-                 if w.group(1)[0] <= "\uffff" or w.group(1)[0].isupper()]
+        words = capitalised_words(text)
         spans, i = [], 0
         while i < len(words):
             j = i + 1

@@ -1,0 +1,127 @@
+"""The faster forms of patterns (``pipeline/text.py``) find what the plain forms find.
+
+``caseless_regex`` over ``caseless`` text stands for ``re.IGNORECASE``, ``whole_words`` for
+``B(?:alternation)E``, ``officials._locate`` for a regex per title and
+``officials.capitalised_words`` for WORD's capitalised matches: each is checked against the plain
+form over every sentence of the shared texts, and over strings made of the letters where
+case folding is unusual (İ ı ſ, the Kelvin sign, titlecase letters, letters beyond the first
+plane).
+"""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from pipeline.extract.officials import WORD, _locate, capitalised_words
+from pipeline.rules import Rules
+from pipeline.text import B, E, alternation, caseless, caseless_regex, fold, whole_words
+from tests import SHARED
+
+ODD = ["İ", "ı", "ſ", "K", "ǅ", "Σ", "𝐀", "𝐚", "😀", "Ⓐ", "ß", "ẞ"]
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for sub in ("seeds", "dev", "dev2", "offtopic")
+             for p in sorted((SHARED / sub).glob("*.txt"))]
+    assert len(texts) > 100
+    return texts
+
+
+def _odd(words: list[str], n: int = 300) -> list[str]:
+    """Strings of the rules' words with capitals, odd letters and punctuation mixed in."""
+    rnd = random.Random(7)
+    pieces = words + [w.upper() for w in words] + [w.title() for w in words] + ODD + [" ", ",", "-", "1"]
+    out = []
+    for _ in range(n):
+        s = "".join(rnd.choice(pieces) + rnd.choice(["", " ", "  ", "\n"]) for _ in range(rnd.randint(1, 8)))
+        out.append(s.replace("i", rnd.choice(["i", "ı", "İ"]), 1).replace("s", rnd.choice(["s", "ſ"]), 1))
+    return out
+
+
+def _spans(rx: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(text)]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return _texts()
+
+
+def _word_lists() -> list[tuple[str, list[str]]]:
+    rules = Rules.default()
+    lists = [(f"officials.roles.{k}", v) for k, v in rules.officials.roles.model_dump().items()
+             if isinstance(v, list) and v and all(isinstance(w, str) for w in v)]
+    lists += [(f"directives.{k}", v) for k, v in rules.directives.model_dump().items()
+              if isinstance(v, list) and v and all(isinstance(w, str) for w in v) and not k.endswith(("_not_after", "prefixes"))]
+    return lists
+
+
+@pytest.mark.parametrize("name,words", _word_lists(), ids=[n for n, _ in _word_lists()])
+def test_caseless_regex_finds_what_ignorecase_finds(name, words, texts) -> None:
+    plain = re.compile(rf"{B}(?:{alternation(words)}){E}", re.I)
+    fast = caseless_regex(rf"{B}(?:{alternation(words)}){E}")
+    grouped = caseless_regex(whole_words(map(caseless, words)))
+    for text in texts + _odd(words):
+        low = caseless(text)
+        assert len(low) == len(text)
+        expected = _spans(plain, text)
+        assert _spans(fast, low) == expected, (name, text[:80])
+        assert _spans(grouped, low) == expected, (name, text[:80])
+
+
+def test_caseless_regex_keeps_escapes_and_refuses_letters_it_cannot_fold() -> None:
+    assert caseless_regex(r"^\W*Đề Nghị\S").pattern == r"^\W*đề nghị\S"
+    with pytest.raises(ValueError):
+        caseless_regex("µg")  # re.IGNORECASE equates µ with μ: not a caseless search
+
+
+def test_whole_words_in_folded_text_find_what_the_alternation_finds(texts) -> None:
+    rules = Rules.default()
+    for words in [rules.relevance.association_work, rules.relevance.members,
+                  *rules.relevance.off_topic.values(), rules.meetings.meeting_kinds]:
+        plain = re.compile(rf"{B}(?:{alternation(words, folded=True)}){E}")
+        fast = re.compile(whole_words(map(fold, words)))
+        for text in texts:
+            folded = fold(text)
+            assert _spans(fast, folded) == _spans(plain, folded)
+    with pytest.raises(ValueError):
+        whole_words(["hội", ""])
+
+
+def _locate_by_regex(text, title, lo, hi, last=False):
+    rx = re.compile(r"\s+".join(map(re.escape, title.split())))
+    found = list(rx.finditer(text, lo, hi))
+    if not found:
+        return None, None
+    return (found[-1] if last else found[0]).span()
+
+
+def test_locate_finds_a_title_where_its_regex_does(texts) -> None:
+    rnd = random.Random(3)
+    titles = ["Bí thư Tỉnh ủy", "Chủ tịch", "Phó Chủ tịch UBND tỉnh", "Hội", "a a", ""]
+    for text in texts[:60]:
+        for title in titles:
+            for _ in range(5):
+                lo, hi = rnd.randint(-2, len(text)), rnd.randint(-2, len(text) + 5)
+                for last in (False, True):
+                    assert _locate(text, title, lo, hi, last) == _locate_by_regex(text, title, lo, hi, last)
+    pieces = ["a", "b", "ab", " ", "  ", "\n", "\u00a0", "\u2028", "ă"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        title = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 4)))
+        lo, hi = rnd.randint(-1, len(text) + 1), rnd.randint(-1, len(text) + 2)
+        for last in (False, True):
+            assert _locate(text, title, lo, hi, last) == _locate_by_regex(text, title, lo, hi, last), (text, title, lo, hi)
+
+
+def test_capitalised_words_are_words_matches_that_start_upper_case(texts) -> None:
+    def plain(text):
+        return [(w.start(), w.end(), w.group()) for w in WORD.finditer(text) if w.group()[0].isupper()]
+
+    rnd = random.Random(5)
+    pieces = list("aAbĐđ ’'&-_1\n") + ODD
+    odd = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14))) for _ in range(20000)]
+    for text in texts + odd:
+        assert capitalised_words(text) == plain(text), text[:80]
