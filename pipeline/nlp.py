@@ -82,26 +82,30 @@ def _fast_pos_tagger():
 
 
 def _pos_features(words: list[str], templates) -> list[list[str]]:
-    """underthesea's ``TaggedTransformer.sentence2features`` for ``[(w, "X") for w in words]``."""
+    """underthesea's ``TaggedTransformer.sentence2features`` for ``[(w, "X") for w in words]``.
+    A one-word template's function is applied once per word, not once per template."""
     n = len(words)
     columns = (words, ["X"] * n)
-    features = []
-    for i in range(n):
-        row = []
-        for prefix, index1, index2, column, function in templates:
-            if i + index1 < 0:
+    rows: list[list[str]] = [[] for _ in range(n)]
+    applied: dict = {}
+    for prefix, index1, index2, column, function in templates:
+        values = columns[column]
+        if index2 is None and function is not None:
+            values = applied.get((column, function))
+            if values is None:
+                values = applied[column, function] = [function(w) for w in columns[column]]
+        for i, row in enumerate(rows):
+            at = i + index1
+            if at < 0:
                 row.append(prefix + "BOS")
-                continue
-            if i + index1 >= n or (index2 is not None and i + index2 >= n):
+            elif at >= n or (index2 is not None and i + index2 >= n):
                 row.append(prefix + "EOS")
-                continue
-            if index2 is not None:
-                word = " ".join(columns[column][i + index1: i + index2 + 1])
+            elif index2 is None:
+                row.append(f"{prefix}{values[at]}")
             else:
-                word = columns[column][i + index1]
-            row.append(f"{prefix}{function(word) if function is not None else word}")
-        features.append(row)
-    return features
+                word = " ".join(values[at: i + index2 + 1])
+                row.append(f"{prefix}{function(word) if function is not None else word}")
+    return rows
 
 
 @dataclass

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable
 
 B = r"(?<!\w)"
@@ -78,8 +79,18 @@ def fold(s: str) -> str:
     """The comparison key: NFC, lower case, white space collapsed and stripped, new-style
     tone placement folded to old-style (hoà → hòa, thuỷ → thủy, khoẻ → khỏe). Diacritics
     are otherwise kept: "Bắc Kạn" != "Bac Kan"."""
+    return _fold_short(s) if len(s) <= _SHORT else _fold(s)
+
+
+def _fold(s: str) -> str:
     s = fold_same_len(nfc(s))  # its only white space is " "
     return (_WS_RUN_RE.sub(" ", s) if "  " in s else s).strip()
+
+
+# Words, names and titles are folded again and again (every capitalised word is looked up
+# among the surnames): the folds of short strings are kept, a bounded number.
+_SHORT = 40
+_fold_short = lru_cache(maxsize=1 << 15)(_fold)
 
 
 def strip_accents(s: str) -> str:
