@@ -28,9 +28,12 @@ from .component import Component
 WORD = re.compile(r"\w[\w’'&]*")
 # WORD's matches whose first letter is upper case, found in C: a run of ``[\w’'&]`` holds
 # one match of WORD, from its first letter on. The class lists the upper-case letters of
-# the first plane; a letter beyond it is checked in Python (``name_spans``).
+# the first plane; a letter beyond it is checked in Python (``capitalised_words``). The
+# pattern starts with a class of every first character (then, after it, that no word
+# character was before it), so that sre skips in C to where one is.
 _UPPER = "".join(re.escape(c) for c in map(chr, range(0x10000)) if c.isupper() and re.match(r"\w", c))
-CAPITALISED = re.compile(rf"(?<![\w’'&])[’'&]*((?=\w)[{_UPPER}\U00010000-\U0010FFFF][\w’'&]*)")
+CAPITALISED = re.compile(rf"[’'&{_UPPER}\U00010000-\U0010FFFF](?<![\w’'&][\s\S])"
+                         rf"(?:(?<=[’'&])[’'&]*(?=\w)[{_UPPER}\U00010000-\U0010FFFF]|(?<=\w))[\w’'&]*")
 # "và" joins two titles' words only before a capital ("Bộ Kế hoạch và Đầu tư"); before a
 # lower-case word it ends the title ("Phó Trưởng Ban và lãnh đạo các vụ").
 _AND = re.compile(r"\svà\s+(\w)")
@@ -39,8 +42,15 @@ _EMPTY = re.compile("")
 
 def capitalised_words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, word) of WORD's matches in ``text`` whose first letter is upper case."""
-    return [(w.start(1), w.end(), w.group(1)) for w in CAPITALISED.finditer(text)
-            if w.group(1)[0] <= "\uffff" or w.group(1)[0].isupper()]
+    out = []
+    for m in CAPITALISED.finditer(text):
+        start, word = m.start(), m.group()
+        if word[0] in "’'&":
+            lead = len(word) - len(word.lstrip("’'&"))
+            start, word = start + lead, word[lead:]
+        if word[0] <= "\uffff" or word[0].isupper():
+            out.append((start, m.end(), word))
+    return out
 
 
 @dataclass
