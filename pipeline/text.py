@@ -90,7 +90,7 @@ def _fold(s: str) -> str:
 # Words, names and titles are folded again and again (every capitalised word is looked up
 # among the surnames): the folds of short strings are kept, a bounded number.
 _SHORT = 40
-_fold_short = lru_cache(maxsize=1 << 15)(_fold)
+_fold_short = lru_cache(maxsize=1 << 12)(_fold)
 
 
 def strip_accents(s: str) -> str:

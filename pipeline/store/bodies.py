@@ -247,7 +247,7 @@ def _old_provinces(province: Optional[str], date: Optional[str]) -> set[str]:
     return {unit["name"]}
 
 
-@lru_cache(maxsize=1 << 13)  # the same bodies are named in article after article
+@lru_cache(maxsize=1 << 11)  # the same bodies are named in article after article
 def _printed_place(name: str) -> Optional[str]:
     """The province or district the extraction's reader finds printed with a name."""
     found = find_mentions(name)
