@@ -505,6 +505,10 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle | IngestError]:
         yield IngestError(where, "empty file")
 
 
+# Valid UTF-8 holds no surrogate: only a JSON escape of one (\\ud800-\\udfff) can make one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def _has_surrogates(value: str) -> bool:
     """JSON's ``\\ud800`` escapes can make strings that are not Unicode text."""
     try:
@@ -535,11 +539,12 @@ def _jsonl_record(where: str, number: int, raw: bytes) -> Iterator[RawArticle | 
         yield error(f"malformed record (a JSON {type(record).__name__}, not an object)")
         return
 
+    escaped = _SURROGATE_ESCAPE.search(raw) is not None  # else no field can hold one
     id_ = record.get("id")
     if not isinstance(id_, str) or not id_.strip():
         yield error("malformed record (missing or empty 'id')")
         return
-    if _has_surrogates(id_):
+    if escaped and _has_surrogates(id_):
         yield error("malformed record ('id' holds an unpaired UTF-16 surrogate)")
         return
     id_ = id_.strip()
@@ -550,7 +555,7 @@ def _jsonl_record(where: str, number: int, raw: bytes) -> Iterator[RawArticle | 
         if value is not None and not isinstance(value, str):
             yield error(f"malformed record ('{key}' must be a string)", id_)
             return
-        if value is not None and _has_surrogates(value):
+        if value is not None and escaped and _has_surrogates(value):
             yield error(f"malformed record ('{key}' holds an unpaired UTF-16 surrogate)", id_)
             return
         fields[key] = normalize_text(value) if value is not None else None
