@@ -47,6 +47,24 @@ def _case_ok(printed: str, variant: str) -> bool:
     return all(not v[0].isupper() or p[0].isupper() for p, v in zip(pw, vw))
 
 
+def _trie_pattern(node: dict, tails: list) -> str:
+    """The pattern of a trie node of first words (a word's end holds its variants, longest
+    first, each a group); ``tails`` gets, in the order of the groups, the variants to try
+    where each group matches: that one and the shorter ones after it."""
+    branches = [re.escape(ch) + _trie_pattern(child, tails) for ch, child in sorted(node.items()) if ch]
+    if "" in node:
+        word, lst = node[""]
+        head = _WORD_START + re.escape(word)
+        # A variant that does not start with its first word never matches where it is.
+        rests = [(i, g["re"].pattern[len(head):]) for i, g in enumerate(lst) if g["re"].pattern.startswith(head)]
+        if rests:
+            branches.append("(?:" + "|".join(f"({rest})" for _, rest in rests) + ")")
+            tails += [lst[i:] for i, _ in rests]
+    if not branches:
+        return ""
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
 def first_word(s: str) -> str:
     m = LETTERS_RE.search(s)
     return m.group() if m else s[:1]
@@ -100,26 +118,12 @@ class Matcher:
                 for ch in word:
                     node = node.setdefault(ch, {})
                 node[""] = (word, lst)
-        self._groups = [None]
+        self._groups: list = [None]  # per group of the pattern: the variants to try there
         # The word-start test after the first letter, so that every branch starts with a
         # literal and sre skips, in C, to where one of those letters is.
-        body = "|".join(f"{re.escape(ch)}(?<!\\w{re.escape(ch)}){self._trie_pattern(child)}"
+        body = "|".join(f"{re.escape(ch)}(?<!\\w{re.escape(ch)}){_trie_pattern(child, self._groups)}"
                         for ch, child in sorted(trie.items()))
         self._any = re.compile(f"(?:{body})") if body else None
-
-    def _trie_pattern(self, node: dict) -> str:
-        branches = [re.escape(ch) + self._trie_pattern(child) for ch, child in sorted(node.items()) if ch]
-        if "" in node:
-            word, lst = node[""]
-            head = _WORD_START + re.escape(word)
-            # A variant that does not start with its first word never matches where it is.
-            rests = [(i, g["re"].pattern[len(head):]) for i, g in enumerate(lst) if g["re"].pattern.startswith(head)]
-            if rests:
-                branches.append("(?:" + "|".join(f"({rest})" for _, rest in rests) + ")")
-                self._groups += [lst[i:] for i, _ in rests]
-        if not branches:
-            return ""
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     def find(self, text: str, accept=None):
         """(start, end, payload, variant, printed) of every match, in text order."""
