@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 B = r"(?<!\w)"
 """Start of a word: no letter or digit before."""
@@ -134,6 +134,30 @@ def alternation(words: Iterable[str], *, folded: bool = False) -> str:
     searched in folded text)."""
     items = {fold(w) if folded else w for w in words}
     return "|".join(re.escape(w) for w in sorted(items, key=lambda w: (-len(w), w)))
+
+
+def word_start(word: str, not_before: str = r"\w") -> str:
+    """``(?<!not_before)word`` written to start with a literal: the word's first letter, the
+    test that no ``not_before`` character (a one-character class) precedes it, then the
+    rest. An alternation of such branches lets sre skip in C to where one can start."""
+    if not word:
+        raise ValueError("word_start: an empty word")
+    first = re.escape(word[0])
+    return f"{first}(?<!{not_before}{first}){re.escape(word[1:])}"
+
+
+def matches_at(finder: re.Pattern[str], pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, with ``pattern`` tried only where ``finder`` matches:
+    ``finder`` matches wherever ``pattern`` does, written so that sre skips to those places
+    (``word_start``) where ``pattern`` cannot. Neither may match an empty string."""
+    pos = 0
+    while (found := finder.search(text, pos)) is not None:
+        match = pattern.match(text, found.start())
+        if match is None:
+            pos = found.start() + 1
+            continue
+        yield match
+        pos = match.end()
 
 
 def whole_words(words: Iterable[str]) -> str:

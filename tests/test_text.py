@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.extract.officials import WORD, _locate, capitalised_words
 from pipeline.rules import Rules
-from pipeline.text import B, E, alternation, caseless, caseless_regex, fold, whole_words
+from pipeline.text import B, E, alternation, caseless, caseless_regex, fold, matches_at, whole_words
 from tests import SHARED
 
 ODD = ["İ", "ı", "ſ", "K", "ǅ", "Σ", "𝐀", "𝐚", "😀", "Ⓐ", "ß", "ẞ"]
@@ -125,3 +125,42 @@ def test_capitalised_words_are_words_matches_that_start_upper_case(texts) -> Non
     odd = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14))) for _ in range(20000)]
     for text in texts + odd:
         assert capitalised_words(text) == plain(text), text[:80]
+
+
+def test_meeting_dates_found_where_tried_are_the_patterns_matches(texts) -> None:
+    """``matches_at`` with the meeting-date finder gives ``finditer``'s matches, groups too,
+    on the shared texts and on strings of date words, digits and separators."""
+    from re._compiler import _get_charset_prefix
+    from re._parser import parse
+
+    from pipeline.extract.dates import OTHER_DIGIT, Dates
+
+    dates = Dates(Rules.default())
+    finder, pattern = dates.meeting_date_at, dates.meeting_date_re
+    assert _get_charset_prefix(parse(finder.pattern), 0)  # sre can skip ahead: the point of it
+
+    def both(low):
+        plain = [(m.span(), m.groups()) for m in pattern.finditer(low)]
+        fast = [(m.span(), m.groups()) for m in matches_at(finder, pattern, low)]
+        return plain, fast
+
+    for text in texts:
+        plain, fast = both(caseless(text))
+        assert plain == fast, text[:80]
+    rnd = random.Random(11)
+    pick = rnd.choice
+    leads = ["sáng", "Chiều", "tối nay", "trưa qua", "hôm nay", "Hôm qua", "ngày", "trong 2 ngày", "hai ngày",
+             "ba ngày", "3 ngày", "đêm", "xsáng", "1sáng", "_ngày", "ngàyx", "", "a"]
+    parts = [leads, ["", " ", "  ", ", ", " (", "\n", ",("], ["1", "12", "5", "123", "x"],
+             ["", " và 13", ", 14", "-6", " – 7"], ["/", "-", ".", " / ", "", "//"], ["1", "12", "3", "x"],
+             ["", "/2024", "-2021", ".99", "/20245"], ["", " ", "/", "-", "1", ".", " sáng 4/5"]]
+    checked = 0
+    for _ in range(20000):
+        text = "".join(pick(part) for part in parts) * rnd.randint(1, 2)
+        low = caseless(pick(["", "Hội ", "x", "٣ "]) + text)
+        if OTHER_DIGIT.search(low):
+            continue  # meeting_date searches those with the pattern itself
+        plain, fast = both(low)
+        assert plain == fast, low
+        checked += bool(plain)
+    assert checked > 1000

@@ -14,11 +14,13 @@ from datetime import date
 
 from ..nlp import Doc
 from ..rules import Rules
-from ..text import alternation, caseless, caseless_regex
+from ..text import alternation, caseless, caseless_regex, matches_at, word_start
 from .component import Component
 
 D, M, Y = r"(\d{1,2})", r"(\d{1,2})", r"(\d{4})"
 SEP = r"\s*[/\-.]\s*"
+OTHER_DIGIT = re.compile(r"[^\D0-9]")
+"""A digit ``\\d`` matches but 0-9 do not (٣, ३)."""
 FULL_DATE = re.compile(rf"(?<![\d/])\b{D}{SEP}{M}{SEP}{Y}\b")
 WORDY_DATE = re.compile(rf"\bngày\s+{D}\s+tháng\s+{M}\s+năm\s+{Y}\b", re.I)
 ISO_META = re.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?\b")
@@ -60,11 +62,22 @@ class Dates:
         # "Chiều 8-1-2025", "Sáng ngày 5/3", "Sáng nay (10/8)", "Ngày 25/8", "ngày 04-12-2023",
         # "Sáng qua 16.8", "Hôm qua, 25/5", "hai ngày 12 và 13/5/2021" (the first day)
         # Searched in the story made ``caseless``.
+        after_tod = r"(?:\s+(?:nay|qua|hôm qua))?(?:\s+ngày)?"
+        day_month = (rf"[\s,]*\(?\s*{D}(?:\s*(?:và|,|-|–)\s*\d{{1,2}})?"
+                     rf"\s*[/\-.]\s*{M}(?:\s*[/\-.]\s*{Y})?(?![\d/\-])")
         self.meeting_date_re = caseless_regex(
-            rf"(?:(?<![^\W\d_])({tod})(?:\s+(?:nay|qua|hôm qua))?(?:\s+ngày)?|\bhôm\s+(?:nay|qua)|\bngày"
-            rf"|\b(?:trong\s+)?(?:\d|hai|ba)\s+ngày)[\s,]*\(?\s*{D}(?:\s*(?:và|,|-|–)\s*\d{{1,2}})?"
-            rf"\s*[/\-.]\s*{M}(?:\s*[/\-.]\s*{Y})?(?![\d/\-])"
+            rf"(?:(?<![^\W\d_])({tod}){after_tod}|\bhôm\s+(?:nay|qua)|\bngày"
+            rf"|\b(?:trong\s+)?(?:\d|hai|ba)\s+ngày){day_month}"
         )
+        # The same pattern but for its groups, each branch written from its first letter, so
+        # that sre skips to where one can start: where meeting_date_re is tried (its ``\d``
+        # branch spelled 0-9, so not for a text with other digits: OTHER_DIGIT).
+        self.meeting_date_at = caseless_regex("(?:" + "|".join([
+            *(word_start(w, r"[^\W\d_]") + after_tod for w in r.times_of_day),
+            word_start("hôm") + r"\s+(?:nay|qua)", word_start("ngày"),
+            word_start("trong") + r"\s+(?:\d|hai|ba)\s+ngày",
+            *(word_start(w) + r"\s+ngày" for w in ("hai", "ba", *"0123456789")),
+        ]) + ")" + day_month)
         self.deadline = re.compile(rf"\b(?:{alternation(r.deadline_words)})\s+(?:ngày\s+)?{D}{SEP}{M}{SEP}{Y}", re.I)
         self.term = re.compile(rf"(?:{alternation(r.term_words)})\s*\(?\s*(\d{{4}})\s*[-–—]\s*(\d{{4}})", re.I)
         self.congress = re.compile(alternation(r.congress_words), re.I)
@@ -106,8 +119,10 @@ class Dates:
     def meeting_date(self, doc: Doc, published: str | None) -> tuple[Found, str | None]:
         """The meeting's date (ISO) and time of day, from the first date expression of the
         story that is not the page's own timestamp nor a document's date of issue."""
-        text = doc.text
-        for m in self.meeting_date_re.finditer(caseless(text)):
+        text, low = doc.text, caseless(doc.text)
+        found = (self.meeting_date_re.finditer(low) if OTHER_DIGIT.search(low)
+                 else matches_at(self.meeting_date_at, self.meeting_date_re, low))
+        for m in found:
             if is_document_date(text, m.start()) or self._on_timestamp_line(text, m.start()):
                 continue
             tod = text[m.start(1): m.end(1)].lower() if m.group(1) else None
