@@ -1,5 +1,6 @@
 """pipeline.gazetteer (and the normaliser pipeline.text) on sentences written for these tests."""
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -258,3 +259,26 @@ def test_find_districts():
     assert found == [("Thường Tín", "Hà Nội"), ("Châu Thành", None)]
     loose = [(d.name, d.province) for d in g.find_districts(text, require_prefix=False)]
     assert ("Vinh", "Nghệ An") in loose
+
+
+def test_a_place_at_the_start_is_the_first_match_when_it_starts_there():
+    """``province_at_start``/``district_at_start`` skip the search only where no name can
+    start: on every window after a word of the shared texts, they give what the full search
+    gives for position 0."""
+    from tests import SHARED
+
+    texts = [p.read_text(encoding="utf-8") for sub in ("seeds", "dev", "dev2")
+             for p in sorted((SHARED / sub).glob("*.txt"))]
+    windows = [text[m.end(): m.end() + 60].lstrip(" ") for text in texts
+               for m in re.finditer(r"\w+", text)]
+    assert len(windows) > 10000
+    hits = 0
+    for window in windows:
+        first = (g.find_provinces(window) or [None])[0]
+        assert g.province_at_start(window) == (first if first and first.start == 0 else None), window
+        for prefix in (False, True):
+            first = (g.find_districts(window, require_prefix=prefix) or [None])[0]
+            expected = first if first and first.start == 0 else None
+            assert g.district_at_start(window, require_prefix=prefix) == expected, window
+            hits += expected is not None
+    assert hits > 100

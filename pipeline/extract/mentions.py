@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ..gazetteer import find_districts, find_provinces
+from ..gazetteer import district_at_start, province_at_start
 from ..gazetteer.matcher import Matcher
 from ..intervals import Covered
 from ..nlp import Doc
@@ -142,14 +142,12 @@ def _place_at(text: str, at: int) -> tuple[str, int, str] | None:
     if lead == 0 and window[:1] not in ("",):
         return None
     rest = window[lead:]
-    for p in find_provinces(rest):
-        if p.start == 0:
-            return p.name, at + lead + p.end, "province"
-        break
-    for d in find_districts(rest, require_prefix=False):
-        if d.start == 0:
-            return d.name, at + lead + d.end, "district"
-        break
+    p = province_at_start(rest)
+    if p:
+        return p.name, at + lead + p.end, "province"
+    d = district_at_start(rest, require_prefix=False)
+    if d:
+        return d.name, at + lead + d.end, "district"
     return None
 
 

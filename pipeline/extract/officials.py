@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from ..gazetteer import find_districts, find_provinces
+from ..gazetteer import district_at_start, find_provinces
 from ..nlp import Doc, Sentence
 from ..rules import Rules
 from ..schema import ROLE_ORDER, Official
@@ -167,8 +167,8 @@ class Officials:
         base = run[0][0]
         places = [(base + p.start, base + p.end) for p in find_provinces(text[base: run[-1][1]])]
         if self.place_before.search(fold_in_place(text[max(0, base - 20): base])):
-            places += [(base + d.start, base + d.end)
-                       for d in find_districts(text[base: run[-1][1]], require_prefix=False) if d.start == 0]
+            d = district_at_start(text[base: run[-1][1]], require_prefix=False)
+            places += [(base + d.start, base + d.end)] if d else []
         spans, k = [], 0
         while k < len(run):
             word = run[k][2]

@@ -8,6 +8,7 @@ old-style tone placement ("Hòa Bình", "Khánh Hòa", "Thanh Hóa"), "Bắc K�
 
     find_provinces(text) -> list[Match]
     find_districts(text, require_prefix=True) -> list[DistrictMatch]
+    province_at_start(text), district_at_start(text, require_prefix=True): the first, if at 0
     find_outlets(text) -> list[OutletMatch]; DOMAIN_RE / find_domains(text): a domain in running text
     canonical(name) -> str | None          canonical province name for any variant
     successor(province) -> str | None      its name after the 1 July 2025 merger
@@ -16,15 +17,15 @@ old-style tone placement ("Hòa Bình", "Khánh Hòa", "Thanh Hóa"), "Bắc K�
     provinces(era=None) -> list[dict]      the entries of provinces.json
     province_info(name, era=None) -> dict | None
 """
-from .districts import DistrictMatch, find_districts
+from .districts import DistrictMatch, district_at_start, find_districts
 from .outlets import DOMAIN_RE, OutletMatch, find_domains, find_outlets, province_of_outlet
 from .provinces import (
-    MERGER_DATE, Match, canonical, find_provinces, is_post_merger, province_info, provinces,
-    successor, unit_on,
+    MERGER_DATE, Match, canonical, find_provinces, is_post_merger, province_at_start, province_info,
+    provinces, successor, unit_on,
 )
 
 __all__ = [
     "Match", "DistrictMatch", "OutletMatch", "DOMAIN_RE", "find_domains", "find_provinces", "find_districts",
-    "find_outlets", "canonical", "successor", "unit_on", "is_post_merger",
+    "province_at_start", "district_at_start", "find_outlets", "canonical", "successor", "unit_on", "is_post_merger",
     "province_of_outlet", "provinces", "province_info", "MERGER_DATE",
 ]

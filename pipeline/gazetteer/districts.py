@@ -60,3 +60,12 @@ def find_districts(text: str, require_prefix: bool = True) -> list[DistrictMatch
         out.append(DistrictMatch(name=name, province=provs[0] if len(provs) == 1 else None,
                                  provinces=provs, start=s, end=e, text=printed))
     return out
+
+
+def district_at_start(text: str, require_prefix: bool = True) -> DistrictMatch | None:
+    """``find_districts(text, require_prefix)``'s first match if it starts at 0, else None;
+    without the search when no name can start there."""
+    if not _district_matcher().can_start(text):
+        return None
+    found = find_districts(text, require_prefix)
+    return found[0] if found and found[0].start == 0 else None

@@ -125,6 +125,11 @@ class Matcher:
                         for ch, child in sorted(trie.items()))
         self._any = re.compile(f"(?:{body})") if body else None
 
+    def can_start(self, text: str) -> bool:
+        """Whether a variant may match at the start of ``text``: ``find`` has a match at 0
+        only then (one test of the first-words pattern, for callers that want no other)."""
+        return self._any is not None and self._any.match(_folded(nfc(text))) is not None
+
     def find(self, text: str, accept=None):
         """(start, end, payload, variant, printed) of every match, in text order."""
         text = nfc(text)

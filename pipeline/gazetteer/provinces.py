@@ -154,6 +154,15 @@ def _province_matcher() -> Matcher:
     return Matcher(items)
 
 
+def province_at_start(text: str) -> Match | None:
+    """``find_provinces(text)``'s first match if it starts at 0 (a place printed right
+    there), else None; without the search when no spelling can start there."""
+    if not _province_matcher().can_start(text):
+        return None
+    found = find_provinces(text)
+    return found[0] if found and found[0].start == 0 else None
+
+
 def _era_of(name: str) -> str:
     eras = _province_index()[0][name]
     return "both" if len(eras) == 2 else next(iter(eras))
