@@ -146,12 +146,27 @@ def word_start(word: str, not_before: str = r"\w") -> str:
     return f"{first}(?<!{not_before}{first}){re.escape(word[1:])}"
 
 
-def matches_at(finder: re.Pattern[str], pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)``, with ``pattern`` tried only where ``finder`` matches:
-    ``finder`` matches wherever ``pattern`` does, written so that sre skips to those places
-    (``word_start``) where ``pattern`` cannot. Neither may match an empty string."""
+def words_start(words: Iterable[str], not_before: str = r"\w", then: str = "") -> str:
+    """The alternation of ``word_start(w, not_before) + then`` over ``words``: every branch
+    starts with a literal (for a finder: ``matches_at``)."""
+    return "|".join(word_start(w, not_before) + then for w in words)
+
+
+DIGITS = "0123456789"
+OTHER_DIGIT = re.compile(r"[^\D0-9]")
+"""A digit ``\\d`` matches but 0-9 do not (٣, ३): a finder spelling ``\\d`` as 0-9 does not
+serve a text with one."""
+
+
+def matches_at(finder: re.Pattern[str], pattern: re.Pattern[str], text: str,
+               finder_text: str | None = None) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, with ``pattern`` tried only where ``finder`` matches
+    (in ``finder_text``, of the same length: e.g. ``caseless(text)``): ``finder`` matches
+    wherever ``pattern`` does, written so that sre skips to those places (``word_start``)
+    where ``pattern`` cannot. Neither may match an empty string."""
+    scanned = text if finder_text is None else finder_text
     pos = 0
-    while (found := finder.search(text, pos)) is not None:
+    while (found := finder.search(scanned, pos)) is not None:
         match = pattern.match(text, found.start())
         if match is None:
             pos = found.start() + 1

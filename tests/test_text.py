@@ -133,7 +133,8 @@ def test_meeting_dates_found_where_tried_are_the_patterns_matches(texts) -> None
     from re._compiler import _get_charset_prefix
     from re._parser import parse
 
-    from pipeline.extract.dates import OTHER_DIGIT, Dates
+    from pipeline.extract.dates import Dates
+    from pipeline.text import OTHER_DIGIT
 
     dates = Dates(Rules.default())
     finder, pattern = dates.meeting_date_at, dates.meeting_date_re
@@ -164,3 +165,30 @@ def test_meeting_dates_found_where_tried_are_the_patterns_matches(texts) -> None
         assert plain == fast, low
         checked += bool(plain)
     assert checked > 1000
+
+
+def test_count_patterns_found_where_tried_are_their_matches(texts) -> None:
+    """The counts' finders (``matches_at`` in caseless text) give each pattern's own
+    ``finditer`` matches on the original text, on the shared texts and on count-like strings."""
+    from pipeline.extract.counts import Counts
+    from pipeline.text import OTHER_DIGIT
+
+    counts = Counts(Rules.default())
+    rnd = random.Random(13)
+    pick = rnd.choice
+    parts = [["", "Có ", "hơn ", "gần", "Trên ", "với", "thêm  ", "khoảng", "xhơn ", "Hội ", "đoàn viên ", "của ", "/"],
+             ["12", "1.475", "3.5", "Một", "hai", "Ba", "mười", "2019", "x", "7/9", "15 / 20", "٣"],
+             ["", " nghìn", " Triệu", "."], [" ", "  ", "\n", ""],
+             ["hội", "Hội", "chi hội", "tổ chức hội", "Tổ chức cơ sở", "đơn vị", "cơ sở", "tỉnh", "xã", "người"],
+             ["", " quần chúng", " Nông dân", " viên", "x", " Đ", " mới"], ["", ".", " và 3 hội", ", 5 xã"]]
+    odd = ["".join(pick(part) for part in parts) * rnd.randint(1, 2) for _ in range(20000)]
+    checked = 0
+    for text in texts + odd:
+        low = caseless(text)
+        if OTHER_DIGIT.search(low):
+            continue  # association_counts searches those with the patterns themselves
+        for rx, finder in counts.finders.items():
+            plain = [(m.span(), m.groups()) for m in rx.finditer(text)]
+            assert [(m.span(), m.groups()) for m in matches_at(finder, rx, text, low)] == plain, text[:80]
+            checked += bool(plain)
+    assert checked > 2000

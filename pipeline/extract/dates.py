@@ -14,13 +14,11 @@ from datetime import date
 
 from ..nlp import Doc
 from ..rules import Rules
-from ..text import alternation, caseless, caseless_regex, matches_at, word_start
+from ..text import DIGITS, OTHER_DIGIT, alternation, caseless, caseless_regex, matches_at, word_start, words_start
 from .component import Component
 
 D, M, Y = r"(\d{1,2})", r"(\d{1,2})", r"(\d{4})"
 SEP = r"\s*[/\-.]\s*"
-OTHER_DIGIT = re.compile(r"[^\D0-9]")
-"""A digit ``\\d`` matches but 0-9 do not (٣, ३)."""
 FULL_DATE = re.compile(rf"(?<![\d/])\b{D}{SEP}{M}{SEP}{Y}\b")
 WORDY_DATE = re.compile(rf"\bngày\s+{D}\s+tháng\s+{M}\s+năm\s+{Y}\b", re.I)
 ISO_META = re.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?\b")
@@ -73,10 +71,10 @@ class Dates:
         # that sre skips to where one can start: where meeting_date_re is tried (its ``\d``
         # branch spelled 0-9, so not for a text with other digits: OTHER_DIGIT).
         self.meeting_date_at = caseless_regex("(?:" + "|".join([
-            *(word_start(w, r"[^\W\d_]") + after_tod for w in r.times_of_day),
+            words_start(r.times_of_day, r"[^\W\d_]", after_tod),
             word_start("hôm") + r"\s+(?:nay|qua)", word_start("ngày"),
             word_start("trong") + r"\s+(?:\d|hai|ba)\s+ngày",
-            *(word_start(w) + r"\s+ngày" for w in ("hai", "ba", *"0123456789")),
+            words_start(["hai", "ba", *DIGITS], then=r"\s+ngày"),
         ]) + ")" + day_month)
         self.deadline = re.compile(rf"\b(?:{alternation(r.deadline_words)})\s+(?:ngày\s+)?{D}{SEP}{M}{SEP}{Y}", re.I)
         self.term = re.compile(rf"(?:{alternation(r.term_words)})\s*\(?\s*(\d{{4}})\s*[-–—]\s*(\d{{4}})", re.I)
