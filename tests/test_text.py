@@ -167,13 +167,16 @@ def test_meeting_dates_found_where_tried_are_the_patterns_matches(texts) -> None
     assert checked > 1000
 
 
-def test_count_patterns_found_where_tried_are_their_matches(texts) -> None:
-    """The counts' finders (``matches_at`` in caseless text) give each pattern's own
-    ``finditer`` matches on the original text, on the shared texts and on count-like strings."""
+def test_count_and_citation_patterns_found_where_tried_are_their_matches(texts) -> None:
+    """The finders of the counts and of the citations (``matches_at`` in caseless text) give
+    each pattern's own ``finditer`` matches on the original text, on the shared texts and on
+    strings made like counts and citations."""
     from pipeline.extract.counts import Counts
+    from pipeline.extract.documents import Documents
     from pipeline.text import OTHER_DIGIT
 
-    counts = Counts(Rules.default())
+    counts, documents = Counts(Rules.default()), Documents(Rules.default())
+    finders = [*counts.finders.items(), (documents.citation, documents.citation_at)]
     rnd = random.Random(13)
     pick = rnd.choice
     parts = [["", "Có ", "hơn ", "gần", "Trên ", "với", "thêm  ", "khoảng", "xhơn ", "Hội ", "đoàn viên ", "của ", "/"],
@@ -181,14 +184,18 @@ def test_count_patterns_found_where_tried_are_their_matches(texts) -> None:
              ["", " nghìn", " Triệu", "."], [" ", "  ", "\n", ""],
              ["hội", "Hội", "chi hội", "tổ chức hội", "Tổ chức cơ sở", "đơn vị", "cơ sở", "tỉnh", "xã", "người"],
              ["", " quần chúng", " Nông dân", " viên", "x", " Đ", " mới"], ["", ".", " và 3 hội", ", 5 xã"]]
+    citations = [["", "theo ", "xKết luận ", "(", "Hội "], ["Quyết định", "quyết định", "Kết luận", "Chỉ thị", "NGHỊ QUYẾT"],
+                 [" ", "  ", " số ", " Số  ", "\n", ""], ["118-QĐ/TW", "62", "16/CT-TTg", "2024", "45 / 2010 /NĐ-CP", "x", "٣"],
+                 ["", ", 218-QĐ/TW", " và 12", ".", ",5"]]
     odd = ["".join(pick(part) for part in parts) * rnd.randint(1, 2) for _ in range(20000)]
+    odd += ["".join(pick(part) for part in citations) * rnd.randint(1, 2) for _ in range(10000)]
     checked = 0
     for text in texts + odd:
         low = caseless(text)
         if OTHER_DIGIT.search(low):
             continue  # association_counts searches those with the patterns themselves
-        for rx, finder in counts.finders.items():
+        for rx, finder in finders:
             plain = [(m.span(), m.groups()) for m in rx.finditer(text)]
             assert [(m.span(), m.groups()) for m in matches_at(finder, rx, text, low)] == plain, text[:80]
             checked += bool(plain)
-    assert checked > 2000
+    assert checked > 4000
