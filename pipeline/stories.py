@@ -15,7 +15,7 @@ import re
 from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from .text import fold
 
@@ -50,19 +50,36 @@ class Block:
     complete: bool  # more than a headline and a lead
 
 
+class Line(NamedTuple):
+    start: int
+    end: int
+    text: str
+    headline: bool  # _is_headline(text), told once per line
+    body: bool  # _is_body(text)
+
+
+def _lines(text: str) -> list[Line]:
+    lines = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        headline = _is_headline(line)
+        lines.append(Line(m.start(), m.end(), line, headline, not headline and _words_at_least(line, LEAD_WORDS)))
+    return lines
+
+
 def split(text: str, headline: str | None = None) -> tuple[Block, list[Block]]:
     """(the main story, the other stories set aside) of a cleaned page."""
-    lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+    lines = _lines(text)
     if not lines:
         return Block(0, len(text), "", True), []
     starts = sorted(set(_story_starts(lines, headline)) | set(_teaser_starts(lines)))
     blocks = []
     for k, i in enumerate(starts):
         j = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        body = [l for l in lines[i:j] if _is_body(l[2])]
-        blocks.append(Block(lines[i][0], lines[j - 1][1], lines[i][2].strip(), len(body) >= 2))
+        body = [line for line in lines[i:j] if line.body]
+        blocks.append(Block(lines[i].start, lines[j - 1].end, lines[i].text.strip(), len(body) >= 2))
     if len(blocks) <= 1:
-        return Block(0, len(text), lines[0][2].strip(), True), []
+        return Block(0, len(text), lines[0].text.strip(), True), []
     main = _main(blocks, headline)
     removed = [b for b in blocks if b is not main]
     return main, removed
@@ -78,7 +95,7 @@ def _repeats(line: str, headline_key: str | None, printed: Iterable[str], fold_:
     return bool(headline_key and key in headline_key) or any(key in fold_(p) for p in printed)
 
 
-def _story_starts(lines: list[tuple[int, int, str]], headline: str | None) -> list[int]:
+def _story_starts(lines: list[Line], headline: str | None) -> list[int]:
     """Indexes of the lines that start a story (the first line always does).
 
     A headline followed by a datelined lead starts a new story once the current one has
@@ -91,13 +108,12 @@ def _story_starts(lines: list[tuple[int, int, str]], headline: str | None) -> li
     headline_key = fold(headline) if headline else None
     printed: deque[str] = deque(maxlen=REPEAT_WINDOW)
     folded = lru_cache(maxsize=REPEAT_WINDOW + 1)(fold)  # only lines a headline is compared with
-    for i, (_, _, line) in enumerate(lines):
-        body = _is_body(line)
+    for i, (_, _, line, is_headline, body) in enumerate(lines):
         if i and body_lines and (
                 CRAWLER_DATE.match(line) and body_lines >= 2
-                or _is_headline(line) and (body_lines >= 2 or dated) and not _repeats(line, headline_key, printed, folded)
+                or is_headline and (body_lines >= 2 or dated) and not _repeats(line, headline_key, printed, folded)
                 and _lead_follows(lines, i)
-                or body and _other_day(line, lines[i - 1][2])):
+                or body and _other_day(line, lines[i - 1].text)):
             starts.append(i)
             body_lines = 0
         if body and not body_lines:
@@ -107,7 +123,7 @@ def _story_starts(lines: list[tuple[int, int, str]], headline: str | None) -> li
     return starts
 
 
-def _teaser_starts(lines: list[tuple[int, int, str]]) -> list[int]:
+def _teaser_starts(lines: list[Line]) -> list[int]:
     """Other stories' headlines and leads after the story, with no marker before them: a
     run of at least two (headline, lead) pairs that ends the page, after a story of at
     least two paragraphs; or a page that is only such pairs, three or more (a listing:
@@ -116,25 +132,25 @@ def _teaser_starts(lines: list[tuple[int, int, str]]) -> list[int]:
     more of the same meeting, not by another story's dated lead."""
     pairs, i = [], len(lines) - 1
     while i >= 1:
-        lead, head = lines[i][2], lines[i - 1][2]
-        if _is_headline(head) and (_is_lead(lead) or _is_body(lead) and not PHOTO_LINE.search(head)):
+        lead, head = lines[i], lines[i - 1]
+        if head.headline and (_is_lead(lead) or lead.body and not PHOTO_LINE.search(head.text)):
             pairs.append(i - 1)
             i -= 2
         else:
             break
     if i < 1:  # the whole page is headlines and leads: a listing, of three at least
         return sorted(pairs) if len(pairs) >= 3 else []
-    before = [l for _, _, l in lines[: i + 1] if _is_body(l)]
+    before = [line for line in lines[: i + 1] if line.body]
     return sorted(pairs) if len(pairs) >= 2 and len(before) >= 2 else []
 
 
-def _is_lead(line: str) -> bool:
+def _is_lead(line: Line) -> bool:
     """A paragraph that opens a story: it says when (a date in its first words) or opens
     with the outlet's tag."""
-    if not _is_body(line):
+    if not line.body:
         return False
-    head = " ".join(line.split()[:30])
-    return bool(DATELINE.match(line) or OUTLET_TAG.match(line) or DATE_IN_LEAD.search(head))
+    head = " ".join(line.text.split()[:30])
+    return bool(DATELINE.match(line.text) or OUTLET_TAG.match(line.text) or DATE_IN_LEAD.search(head))
 
 
 def _is_body(line: str) -> bool:
@@ -164,12 +180,12 @@ def _is_headline(line: str) -> bool:
             and not DATELINE.match(line) and not STAMPED.search(line))
 
 
-def _lead_follows(lines: list[tuple[int, int, str]], i: int) -> bool:
+def _lead_follows(lines: list[Line], i: int) -> bool:
     """A datelined lead right after line ``i`` (a timestamp line may stand between)."""
     for k in (i + 1, i + 2):
         if k >= len(lines):
             return False
-        line = lines[k][2]
+        line = lines[k].text
         if DATELINE.match(line) and len(line.split()) >= LEAD_WORDS:
             return True
         if not (STAMPED.search(line) and len(line.split()) <= LEAD_WORDS):
