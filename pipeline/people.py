@@ -56,7 +56,8 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, MutableMapping, Optional
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, MutableMapping, NamedTuple, Optional
 
 from . import gazetteer
 from .rules import Rules
@@ -175,18 +176,11 @@ def anchor_of(titles: Iterable[str] | str | None, province: Optional[str],
     >>> anchor_of([], "Bến Tre").scope
     'weak'
     """
-    markers = _markers()
-    current = [t for t in _titles(titles) if not markers.former.match(fold(t))]
-    folded = [fold(t) for t in current]
-    named = None
-    for title in current:
-        found = gazetteer.find_provinces(title)
-        if found:
-            named = found[0].name
-            break
-    has_province = named is not None or any(markers.province.search(t) for t in folded)
-    has_city = any(markers.city.search(t) for t in folded)
-    has_local = any(markers.local.search(t) for t in folded)
+    current = [signs for signs in map(_title_signs, _titles(titles)) if not signs.former]
+    named = next((signs.province for signs in current if signs.province is not None), None)
+    has_province = named is not None or any(signs.province_word for signs in current)
+    has_city = any(signs.city_word for signs in current)
+    has_local = any(signs.local_word for signs in current)
     where, era = _province_on(named or province, date)
     if has_province or has_city or has_local:
         if where is None:
@@ -196,9 +190,29 @@ def anchor_of(titles: Iterable[str] | str | None, province: Optional[str],
         if named is not None and not has_local and not has_city:
             tier = TIER_PROVINCE
         return Anchor("local", where, tier, era)
-    if any(markers.central.search(t) for t in folded):
+    if any(signs.central_word for signs in current):
         return Anchor(CENTRAL)
     return Anchor("weak", where, None, era)
+
+
+class _TitleSigns(NamedTuple):
+    former: bool  # "nguyên Bí thư ..."
+    province: Optional[str]  # the province the title names
+    province_word: bool
+    city_word: bool
+    local_word: bool
+    central_word: bool
+
+
+@lru_cache(maxsize=4096)
+def _title_signs(title: str) -> _TitleSigns:
+    """What ``anchor_of`` reads in one title; kept, since many appearances print the same
+    titles."""
+    markers, folded = _markers(), fold(title)
+    found = gazetteer.find_provinces(title)
+    return _TitleSigns(bool(markers.former.match(folded)), found[0].name if found else None,
+                       bool(markers.province.search(folded)), bool(markers.city.search(folded)),
+                       bool(markers.local.search(folded)), bool(markers.central.search(folded)))
 
 
 def _slug(text: str) -> str:
