@@ -152,7 +152,8 @@ class Officials:
             j = i + 1
             while j < len(words) and text[words[j - 1][1]: words[j][0]].isspace():
                 j += 1
-            spans.extend(self._names_in_run(text, words[i:j]))
+            if j - i >= 2:  # a name has two words at least
+                spans.extend(self._names_in_run(text, words[i:j]))
             i = j
         return spans
 
