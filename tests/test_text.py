@@ -199,3 +199,16 @@ def test_count_and_citation_patterns_found_where_tried_are_their_matches(texts) 
             assert [(m.span(), m.groups()) for m in matches_at(finder, rx, text, low)] == plain, text[:80]
             checked += bool(plain)
     assert checked > 4000
+
+
+def test_word_start_finds_what_a_leading_word_start_test_finds(texts) -> None:
+    from pipeline.text import word_start
+
+    odd = _odd(["Hội", "hội", "Nông", "Đoàn", "xHội", "_Hội", "1Hội", "Hộix"], 3000)
+    for word, not_before, tail in (("Hội", r"\w", r"((?:\s+[A-ZĐ]\w*){1,5})"), ("ngày", r"[^\W\d_]", ""),
+                                   ("1", r"[\w.,/]", r"\d*")):
+        plain = re.compile(f"(?<!{not_before}){re.escape(word)}{tail}")
+        fast = re.compile(word_start(word, not_before) + tail)
+        for text in texts + odd:
+            assert [(m.span(), m.groups()) for m in fast.finditer(text)] == \
+                [(m.span(), m.groups()) for m in plain.finditer(text)], text[:80]

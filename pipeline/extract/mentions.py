@@ -17,7 +17,7 @@ from ..gazetteer.matcher import Matcher
 from ..intervals import Covered
 from ..nlp import Doc
 from ..rules import Rules
-from ..text import alternation
+from ..text import alternation, word_start
 from .component import Component
 
 COLLECTIVE = "nhiều hội"
@@ -46,7 +46,7 @@ class Mentions:
         self.matcher = Matcher(items)
         self.short = r.short
         self.not_associations = Matcher([(w, None, [], [], False) for w in r.not_associations])
-        self.other = re.compile(rf"(?<!\w){re.escape(r.other_head)}((?:\s+[A-ZĐ]\w*){{1,5}})")
+        self.other = re.compile(rf"{word_start(r.other_head)}((?:\s+[A-ZĐ]\w*){{1,5}})")
         # "Hội Bảo trợ người khuyết tật": the lower-case words of the name, up to a stop
         stops = alternation(r.other_name_stops)
         self.other_tail = re.compile(rf"(?:\s+(?!(?:{stops})(?!\w))[a-zà-ỹđ]\w*){{0,{r.other_name_words}}}")
@@ -66,14 +66,17 @@ class Mentions:
         repeated: "Hội LHPN" in "Trung ương Hội LHPN Việt Nam" is one mention)."""
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
-        blocked = [(s, e) for s, e, *_ in self.not_associations.find(text)]
         for start, end, kind, _variant, printed in self.matcher.find(text):
             found.append(self._qualified(text, start, end, kind, printed))
             taken.append((start, end))
-        covered = Covered(taken + blocked)
+        in_name, blocked = Covered(taken), None
         for m in self.other.finditer(text):
             start, end = m.start(), m.end()
-            if covered(start):
+            if in_name(start):
+                continue
+            if blocked is None:  # looked for only when a name of another body may be here
+                blocked = Covered((s, e) for s, e, *_ in self.not_associations.find(text))
+            if blocked(start):
                 continue
             end = self.other_tail.match(text, end).end()
             found.append(self._qualified(text, start, end, OTHER, text[start:end]))
