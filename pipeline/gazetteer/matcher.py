@@ -70,19 +70,22 @@ def first_word(s: str) -> str:
     return m.group() if m else s[:1]
 
 
-_last_folded: tuple[str, str] = ("", "")
+_FOLDS_KEPT = 4
+_last_folded: tuple[tuple[str, str], ...] = ()
 
 
 def _folded(text: str) -> str:
-    """``fold_same_len(text)``, kept for the last text: the gazetteers and the association
-    finder match the same article's text one after the other. The pair is read and
-    replaced whole, so that threads (a dask worker's) never mix two texts."""
+    """``fold_same_len(text)``, kept for the last few texts: the gazetteers and the
+    association finder match the same article's text one after the other, with a place's
+    few words in between. The tuple is read and replaced whole, so that threads (a dask
+    worker's) never mix two texts."""
     global _last_folded
-    last_text, last_folded = _last_folded
-    if last_text is text:
-        return last_folded
+    kept = _last_folded
+    for last_text, last_folded in kept:
+        if last_text is text:
+            return last_folded
     folded = fold_same_len(text)
-    _last_folded = (text, folded)
+    _last_folded = ((text, folded), *kept[: _FOLDS_KEPT - 1])
     return folded
 
 
