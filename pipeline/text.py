@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -155,7 +156,7 @@ def words_start(words: Iterable[str], not_before: str = r"\w", then: str = "") -
 DIGITS = "0123456789"
 OTHER_DIGIT = re.compile(r"[^\D0-9]")
 """A digit ``\\d`` matches but 0-9 do not (٣, ३): a finder spelling ``\\d`` as 0-9 does not
-serve a text with one."""
+serve a text with one (``Sought.digits``)."""
 
 
 def matches_at(finder: re.Pattern[str], pattern: re.Pattern[str], text: str,
@@ -173,6 +174,26 @@ def matches_at(finder: re.Pattern[str], pattern: re.Pattern[str], text: str,
             continue
         yield match
         pos = match.end()
+
+
+@dataclass(frozen=True)
+class Sought:
+    """A pattern with its finder: ``finditer(text)`` is ``pattern.finditer(text)``, with the
+    pattern tried only where ``at`` matches (``matches_at``). ``at`` searches the text made
+    ``caseless`` when ``caseless`` is set (the pattern, under re.IGNORECASE, the text
+    itself); when ``at`` spells ``\\d`` as 0-9 (``digits``), a text with another digit is
+    searched with the pattern alone."""
+    pattern: re.Pattern[str]
+    at: re.Pattern[str]
+    caseless: bool = False
+    digits: bool = False
+
+    def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
+        """The pattern's matches in ``text``; ``low``: ``caseless(text)``, if at hand."""
+        scanned = (caseless(text) if low is None else low) if self.caseless else text
+        if self.digits and OTHER_DIGIT.search(scanned):
+            return self.pattern.finditer(text)
+        return matches_at(self.at, self.pattern, text, scanned)
 
 
 def whole_words(words: Iterable[str]) -> str:

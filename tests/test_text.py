@@ -137,12 +137,13 @@ def test_meeting_dates_found_where_tried_are_the_patterns_matches(texts) -> None
     from pipeline.text import OTHER_DIGIT
 
     dates = Dates(Rules.default())
-    finder, pattern = dates.meeting_date_at, dates.meeting_date_re
+    finder, pattern = dates.meeting_dates.at, dates.meeting_date_re
     assert _get_charset_prefix(parse(finder.pattern), 0)  # sre can skip ahead: the point of it
 
     def both(low):
         plain = [(m.span(), m.groups()) for m in pattern.finditer(low)]
         fast = [(m.span(), m.groups()) for m in matches_at(finder, pattern, low)]
+        assert [(m.span(), m.groups()) for m in dates.meeting_dates.finditer(low)] == plain
         return plain, fast
 
     for text in texts:
@@ -167,16 +168,22 @@ def test_meeting_dates_found_where_tried_are_the_patterns_matches(texts) -> None
     assert checked > 1000
 
 
-def test_count_and_citation_patterns_found_where_tried_are_their_matches(texts) -> None:
-    """The finders of the counts and of the citations (``matches_at`` in caseless text) give
-    each pattern's own ``finditer`` matches on the original text, on the shared texts and on
-    strings made like counts and citations."""
+def test_sought_patterns_give_the_patterns_own_matches(texts) -> None:
+    """``Sought.finditer`` of the counts, the citations and the dates gives each pattern's own
+    ``finditer`` matches, groups too, on the shared texts and on strings made like counts,
+    citations and dates (with a digit other than 0-9 too)."""
     from pipeline.extract.counts import Counts
     from pipeline.extract.documents import Documents
     from pipeline.text import OTHER_DIGIT
 
+    from re._compiler import _get_charset_prefix
+    from re._parser import parse
+
+    from pipeline.extract.dates import FULL_DATES, WORDY_DATES
+
     counts, documents = Counts(Rules.default()), Documents(Rules.default())
-    finders = [*counts.finders.items(), (documents.citation, documents.citation_at)]
+    sought = [*counts.sought.values(), documents.citations, FULL_DATES, WORDY_DATES]
+    assert all(_get_charset_prefix(parse(s.at.pattern), 0) for s in sought)
     rnd = random.Random(13)
     pick = rnd.choice
     parts = [["", "Có ", "hơn ", "gần", "Trên ", "với", "thêm  ", "khoảng", "xhơn ", "Hội ", "đoàn viên ", "của ", "/"],
@@ -190,15 +197,20 @@ def test_count_and_citation_patterns_found_where_tried_are_their_matches(texts) 
     odd = ["".join(pick(part) for part in parts) * rnd.randint(1, 2) for _ in range(20000)]
     odd += ["".join(pick(part) for part in citations) * rnd.randint(1, 2) for _ in range(10000)]
     checked = 0
+    dates = [["", "Ngày ", "ngày", "xngày ", "/", "1"], ["5", "12", "2024", "٣"], [".", "/", " - ", "-"], ["3", "11", "x"],
+             ["/", ".", " tháng "], ["2024", "1999", "20245", "12"], ["", " năm 2020", "/", " "]]
+    odd += ["".join(pick(part) for part in dates) * rnd.randint(1, 2) for _ in range(10000)]
     for text in texts + odd:
         low = caseless(text)
-        if OTHER_DIGIT.search(low):
-            continue  # association_counts searches those with the patterns themselves
-        for rx, finder in finders:
-            plain = [(m.span(), m.groups()) for m in rx.finditer(text)]
-            assert [(m.span(), m.groups()) for m in matches_at(finder, rx, text, low)] == plain, text[:80]
-            checked += bool(plain)
-    assert checked > 4000
+        for s in sought:
+            plain = [(m.span(), m.groups()) for m in s.pattern.finditer(text)]
+            assert [(m.span(), m.groups()) for m in s.finditer(text)] == plain, text[:80]
+            assert [(m.span(), m.groups()) for m in s.finditer(text, low)] == plain, text[:80]
+            if not (s.digits and OTHER_DIGIT.search(low)):  # else the pattern alone is used
+                at = s.at.search(low if s.caseless else text)
+                checked += bool(plain)
+                assert at is not None or not plain
+    assert checked > 6000
 
 
 def test_word_start_finds_what_a_leading_word_start_test_finds(texts) -> None:

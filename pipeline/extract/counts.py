@@ -12,7 +12,7 @@ from ..intervals import Spans
 from ..nlp import Doc
 from ..rules import Rules
 from ..schema import AssociationCount
-from ..text import B, DIGITS, E, OTHER_DIGIT, alternation, caseless, caseless_regex, matches_at, words_start
+from ..text import B, DIGITS, E, Sought, alternation, caseless, caseless_regex, words_start
 from .common import evidence
 from .component import Component
 
@@ -46,8 +46,8 @@ class Counts:
             rf"(?:{alternation(r.member_units.before)})\s+[^.;]*?hội[^.;]*?\s{number}\s+"
             rf"(?P<subject>{re.escape(r.member_units.noun)})", re.I)
         self.member_noun = re.compile(re.escape(r.member_units.noun), re.I)
-        # Where each pattern is tried (text.matches_at): looser patterns of the same starts,
-        # each branch from a literal so that sre skips ahead, searched in caseless text.
+        # Each pattern sought where a looser one of the same starts matches (text.Sought),
+        # each branch from a literal so that sre skips ahead, in caseless text.
         nb, mult = r"[\w.,/]", rf"(?:\s+(?:{alternation(r.multipliers)}))?"
         any_number = rf"(?:\d[\d.]*|{alternation(r.number_words)}){mult}"
         noun = rf"(?:tổ chức\s+)?(?:{alternation(r.nouns)}){E}"
@@ -55,13 +55,14 @@ class Counts:
         lead_start = words_start(r.number_lead_words, nb, rf"\s*{any_number}")
         fraction_start = words_start(DIGITS, nb, r"\d*\s*/\s*\d+")
         body_start = words_start(["hội", "đoàn"])
-        self.finders = {
-            self.count: caseless_regex(rf"(?:{lead_start}|{number_start})\s+{noun}"),
-            self.fraction: caseless_regex(rf"(?:{fraction_start})\s+{noun}"),
-            self.governed: caseless_regex(rf"(?:{number_start})\s+(?:{alternation(r.governed_nouns)}){E}"),
-            self.places: caseless_regex(rf"(?:{body_start}){E}(?:\s+\w+){{0,4}}?\s+(?:của\s+)?{any_number}"
-                                        rf"\s+(?:{alternation(r.places)}){E}"),
+        at = {
+            self.count: rf"(?:{lead_start}|{number_start})\s+{noun}",
+            self.fraction: rf"(?:{fraction_start})\s+{noun}",
+            self.governed: rf"(?:{number_start})\s+(?:{alternation(r.governed_nouns)}){E}",
+            self.places: rf"(?:{body_start}){E}(?:\s+\w+){{0,4}}?\s+(?:của\s+)?{any_number}"
+                         rf"\s+(?:{alternation(r.places)}){E}",
         }
+        self.sought = {rx: Sought(rx, caseless_regex(a), caseless=True, digits=True) for rx, a in at.items()}
         self.kinds = [(kind, re.compile(rf"{alternation(words)}(?!\w)" if kind == "new" else alternation(words), re.I))
                       for kind, words in r.kinds.items()]
         self.total = re.compile(rf"(?:{alternation(r.total_before)})[^.;,]*$", re.I)
@@ -81,14 +82,11 @@ class Counts:
         # literal tests spare a scan: a fraction has its "/", member units their noun
         absent = {self.fraction: "/" not in doc.text, self.member_units: not self.member_noun.search(doc.text)}
         low = caseless(doc.text)
-        other_digits = OTHER_DIGIT.search(low) is not None  # the finders spell \d as 0-9
         for rx in (self.fraction, self.count, self.member_units, self.governed, self.places):
             if absent.get(rx):
                 continue
-            finder = self.finders.get(rx)
-            matches = (rx.finditer(doc.text) if finder is None or other_digits
-                       else matches_at(finder, rx, doc.text, low))
-            for m in matches:
+            sought = self.sought.get(rx)
+            for m in (sought.finditer(doc.text, low) if sought else rx.finditer(doc.text)):
                 value = self._value(m["num"], m["mult"])
                 if value is None or value == 0:
                     continue

@@ -14,13 +14,18 @@ from datetime import date
 
 from ..nlp import Doc
 from ..rules import Rules
-from ..text import DIGITS, OTHER_DIGIT, alternation, caseless, caseless_regex, matches_at, word_start, words_start
+from ..text import DIGITS, Sought, alternation, caseless, caseless_regex, word_start, words_start
 from .component import Component
 
 D, M, Y = r"(\d{1,2})", r"(\d{1,2})", r"(\d{4})"
 SEP = r"\s*[/\-.]\s*"
 FULL_DATE = re.compile(rf"(?<![\d/])\b{D}{SEP}{M}{SEP}{Y}\b")
 WORDY_DATE = re.compile(rf"\bngày\s+{D}\s+tháng\s+{M}\s+năm\s+{Y}\b", re.I)
+# The same, sought from a first digit or letter (text.Sought): sre skips ahead to one.
+FULL_DATES = Sought(FULL_DATE, re.compile(words_start(DIGITS, r"[\w/]", rf"\d?{SEP}\d{{1,2}}{SEP}\d{{4}}\b")),
+                    digits=True)
+WORDY_DATES = Sought(WORDY_DATE, caseless_regex(word_start("ngày") + r"\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\b"),
+                     caseless=True)
 ISO_META = re.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 CLOCK = re.compile(r"(?<!\d)\d{1,2}\s*[:h]\s*\d{2}(?!\d)")
 
@@ -67,15 +72,14 @@ class Dates:
             rf"(?:(?<![^\W\d_])({tod}){after_tod}|\bhôm\s+(?:nay|qua)|\bngày"
             rf"|\b(?:trong\s+)?(?:\d|hai|ba)\s+ngày){day_month}"
         )
-        # The same pattern but for its groups, each branch written from its first letter, so
-        # that sre skips to where one can start: where meeting_date_re is tried (its ``\d``
-        # branch spelled 0-9, so not for a text with other digits: OTHER_DIGIT).
-        self.meeting_date_at = caseless_regex("(?:" + "|".join([
+        # Sought where the same pattern but for its groups matches, each branch written from
+        # its first letter, so that sre skips to where one can start (its ``\d`` spelled 0-9).
+        self.meeting_dates = Sought(self.meeting_date_re, caseless_regex("(?:" + "|".join([
             words_start(r.times_of_day, r"[^\W\d_]", after_tod),
             word_start("hôm") + r"\s+(?:nay|qua)", word_start("ngày"),
             word_start("trong") + r"\s+(?:\d|hai|ba)\s+ngày",
             words_start(["hai", "ba", *DIGITS], then=r"\s+ngày"),
-        ]) + ")" + day_month)
+        ]) + ")" + day_month), digits=True)
         self.deadline = re.compile(rf"\b(?:{alternation(r.deadline_words)})\s+(?:ngày\s+)?{D}{SEP}{M}{SEP}{Y}", re.I)
         self.term = re.compile(rf"(?:{alternation(r.term_words)})\s*\(?\s*(\d{{4}})\s*[-–—]\s*(\d{{4}})", re.I)
         self.congress = re.compile(alternation(r.congress_words), re.I)
@@ -96,15 +100,15 @@ class Dates:
                 if meta.group(3):
                     return Found(iso(int(meta[1]), int(meta[2]), int(meta[3])), line.start(), line.end(), "date line")
                 continue
-            for rx in (FULL_DATE, WORDY_DATE):
-                for m in rx.finditer(s):
+            for dates in (FULL_DATES, WORDY_DATES):
+                for m in dates.finditer(s):
                     before, after = s[: m.start()], s[m.end():]
                     stamp = CLOCK.search(after[:12]) or CLOCK.search(before[-12:]) or self.timestamp_words.search(s)
                     short = len(before.split()) <= 6
                     # A line that is only a date ("29.12.2021"), below the page's first line
                     # (where a bare date is the site's banner: GOLD.md)
                     bare = n > 0 and not (before + after).strip(" |-–,")
-                    if stamp or bare or (short and len(after.split()) <= 3 and rx is WORDY_DATE):
+                    if stamp or bare or (short and len(after.split()) <= 3 and dates is WORDY_DATES):
                         if stamp and not short and not self.timestamp_words.search(s):
                             continue
                         value = iso(int(m[3]), int(m[2]), int(m[1]))
@@ -118,9 +122,7 @@ class Dates:
         """The meeting's date (ISO) and time of day, from the first date expression of the
         story that is not the page's own timestamp nor a document's date of issue."""
         text, low = doc.text, caseless(doc.text)
-        found = (self.meeting_date_re.finditer(low) if OTHER_DIGIT.search(low)
-                 else matches_at(self.meeting_date_at, self.meeting_date_re, low))
-        for m in found:
+        for m in self.meeting_dates.finditer(low):
             if is_document_date(text, m.start()) or self._on_timestamp_line(text, m.start()):
                 continue
             tod = text[m.start(1): m.end(1)].lower() if m.group(1) else None
@@ -185,7 +187,7 @@ class Dates:
     def _story_years(self, text: str) -> set[int]:
         text = self.period.sub(" ", text)
         years = {int(y) for y in self.year_mention.findall(text)}
-        for m in FULL_DATE.finditer(text):
+        for m in FULL_DATES.finditer(text):
             if not is_document_date(text, m.start()):
                 years.add(int(m[3]))
         return {y for y in years if 1945 <= y <= 2100}

@@ -9,7 +9,7 @@ import re
 from ..nlp import Doc
 from ..rules import Rules
 from ..schema import Document
-from ..text import alternation, caseless, caseless_regex, matches_at, words_start
+from ..text import Sought, alternation, caseless_regex, words_start
 from .common import capitalised_run, evidence
 from .component import Component
 from .dates import FULL_DATE, iso
@@ -36,9 +36,10 @@ class Documents:
             rf"(?<!\w)(?P<type>{alternation(r.types)})\s+(?:số\s+)?(?P<nums>{NUMBER}(?:\s*(?:,|và)\s*{NUMBER})*)",
             re.I,
         )
-        # Where the citation pattern is tried (text.matches_at, in caseless text): a type
-        # word, each from its first letter so that sre skips ahead, then a number.
-        self.citation_at = caseless_regex(rf"(?:{words_start(r.types)})\s+(?:số\s+)?\d")
+        # Sought where a type word, each from its first letter so that sre skips ahead, is
+        # followed by a number (text.Sought, in caseless text).
+        self.citations = Sought(self.citation, caseless_regex(rf"(?:{words_start(r.types)})\s+(?:số\s+)?\d"),
+                                caseless=True)
 
     def __call__(self, doc: Doc) -> None:
         found = self.documents(doc)
@@ -49,7 +50,7 @@ class Documents:
     def documents(self, doc: Doc) -> list[Document]:
         found: dict[str, Document] = {}
         text = doc.text
-        for m in matches_at(self.citation_at, self.citation, text, caseless(text)):
+        for m in self.citations.finditer(text):
             numbers = [n for n in re.split(r"\s*(?:,|và)\s*", m["nums"]) if n]
             bare = not any(re.search(r"[-/]", n) for n in numbers)
             if bare and any(_is_year(n) for n in numbers):
