@@ -21,7 +21,7 @@ from ..intervals import Covered
 from ..nlp import Doc
 from ..rules import Rules
 from ..schema import Association
-from ..text import B, E, alternation, fold
+from ..text import B, E, alternation, fold, word_start
 from .common import evidence
 from .component import Component
 from .mentions import COLLECTIVE, OTHER, Mention
@@ -38,7 +38,8 @@ class Associations:
         self.guests = re.compile(rf"^\W*(?:{alternation(r.guest_openers)}){E}", re.I)
         self.subject_min_mentions = r.subject_min_mentions
         self.list_min_kinds = r.list_min_kinds
-        self.bare = re.compile(rf"(?<![\w.])Hội(?!\w)(?!\s+(?:[A-ZĐÂĂÊÔƠƯ]|(?:{alternation(r.bare_not_before)}){E}))")
+        bare = word_start("Hội", r"[\w.]")  # from its first letter: sre skips ahead to one
+        self.bare = re.compile(rf"{bare}(?!\w)(?!\s+(?:[A-ZĐÂĂÊÔƠƯ]|(?:{alternation(r.bare_not_before)}){E}))")
 
     def __call__(self, doc: Doc) -> None:
         found, conveners = self.associations(doc, doc.facts["mentions"])
