@@ -40,11 +40,11 @@ for _a, _b in (("o", "a"), ("o", "e"), ("u", "y")):
         _NEW_TO_OLD[_a + nfc(_b + _m)] = nfc(_a + _m) + _b
 # Only at the end of a syllable (not "hoàn", where both styles agree) and not after "q"
 # ("quý" is the same in both styles).
-# As "o[àá...]|u[ỳý...]": character classes, which sre scans faster than 15 literals.
-_TONE_RE = re.compile(r"(?<!q)(?:" + "|".join(
-    first + "[" + "".join(sorted(k[1] for k in _NEW_TO_OLD if k[0] == first)) + "]"
+# As "o(?<!qo)[àá...]|u(?<!qu)[ỳý...]": each branch from its letter (sre skips ahead to an
+# o or a u), then a class, which sre scans faster than 15 literals.
+_TONE_RE = re.compile("(?:" + "|".join(
+    f"{first}(?<!q{first})[" + "".join(sorted(k[1] for k in _NEW_TO_OLD if k[0] == first)) + "]"
     for first in sorted({k[0] for k in _NEW_TO_OLD})) + r")(?!\w)")
-_NEW_STYLE = tuple(_NEW_TO_OLD)
 _WS_RE = re.compile(r"\s")
 _WS_RUN_RE = re.compile(r"\s+")
 
@@ -63,10 +63,11 @@ def fold_same_len(s: str) -> str:
         s = s.replace("\n", " ")  # a text's usual other white space, replaced in C
         if not s.isprintable():
             s = _WS_RE.sub(" ", s)
-    for key in _NEW_STYLE:  # a few substring tests spare most strings the substitution
-        if key in s:
-            return _TONE_RE.sub(lambda m: _NEW_TO_OLD[m.group()], s)
-    return s
+    return _TONE_RE.sub(_old_style, s)
+
+
+def _old_style(m: re.Match[str]) -> str:
+    return _NEW_TO_OLD[m.group()]
 
 
 def fold_in_place(s: str) -> str:
