@@ -565,11 +565,13 @@ def _jsonl_record(where: str, number: int, raw: bytes) -> Iterator[RawArticle | 
         return
 
     url = (fields["url"] or "").strip() or None
-    if url is not None and web_url(url) is None:
+    address = web_url(url)
+    if url is not None and address is None:
         yield error(f"'url' {_shown(url)} is not a web address (http or https): "
                     "the article is read without it", id_)
     published = (fields["published"] or "").strip() or None
-    if published is not None and published_day(published) is None:
+    day = published and published_day(published)
+    if published is not None and day is None:
         yield error(f"'published' {_shown(published)} is not a date (YYYY-MM-DD, DD/MM/YYYY, "
                     "or an ISO date and time): the article is read without it", id_)
     yield RawArticle(
@@ -577,8 +579,8 @@ def _jsonl_record(where: str, number: int, raw: bytes) -> Iterator[RawArticle | 
         path=where,
         text=text if text and text.strip() else None,
         html=html if html and html.strip() else None,
-        url=web_url(url),
-        published=published and published_day(published),
+        url=address,
+        published=day,
         line=number,
     )
 
