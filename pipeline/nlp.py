@@ -208,28 +208,29 @@ def sent_tokenize(text: str) -> list[str]:
                 while after < n and text[after] in " \t":
                     after += 1
                 if after >= n or text[after].isupper():
-                    if sentence := text[start:dots].strip():
-                        sentences.append(sentence)
-                    while dots < n and text[dots] in " \t\n\r":
-                        dots += 1
-                    start = dots
+                    start = dots = _cut(text, start, dots, sentences)
                 found = _SENTENCE_END.search(text, dots)
                 continue
         if tokenizer._is_sentence_boundary(text, i):
             end = i + 1
             while end < n and text[end] in ".?!":
                 end += 1
-            if sentence := text[start:end].strip():
-                sentences.append(sentence)
-            while end < n and text[end] in " \t\n\r":
-                end += 1
-            start = end
-            found = _SENTENCE_END.search(text, end)
+            start = _cut(text, start, end, sentences)
+            found = _SENTENCE_END.search(text, start)
             continue
         found = _SENTENCE_END.search(text, i + 1)
     if final := text[start:].strip():
         sentences.append(final)
     return sentences
+
+
+def _cut(text: str, start: int, end: int, sentences: list[str]) -> int:
+    """End a sentence at ``end``; where the next one starts (past the blanks)."""
+    if sentence := text[start:end].strip():
+        sentences.append(sentence)
+    while end < len(text) and text[end] in " \t\n\r":
+        end += 1
+    return end
 
 
 @lru_cache(maxsize=1)
