@@ -445,7 +445,7 @@ class _Writer:
         if not self.buffer:
             return
         try:
-            with self.store.db.atomic():
+            with self.store.batch():
                 outcomes = [self._store(entry, result) for entry, result in self.buffer]
         except Exception as exc:
             if _fatal(exc):

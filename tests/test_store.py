@@ -169,8 +169,10 @@ def test_schema_tables_keys_indexes_fts(db_path):
     assert "USING FTS5" in master[("table", "articles_fts")]
     assert "USING FTS5" in master[("table", "directives_fts")]
     for table in ["articles", "directives"]:
-        for suffix in ["_ai", "_ad", "_au"]:
+        for suffix in ["_ad", "_au"]:
             assert ("trigger", table + suffix) in master
+    # new articles are indexed by the store (a batch at a time), new directives by a trigger
+    assert ("trigger", "directives_ai") in master and ("trigger", "articles_ai") not in master
     conn.close()
 
 
@@ -335,3 +337,60 @@ def test_fts_finds_directive_word(db_path):
         "(select rowid from articles_fts where articles_fts match ?) order by id",
         ["soát"],
     ) == [("a1",)]
+
+
+def _articles_matching(db_path, query):
+    return [r[0] for r in rows(db_path, "select id from articles where rowid in (select rowid from "
+                                        "articles_fts where articles_fts match ?) order by id", [query])]
+
+
+def _fts_intact(db_path):
+    con = sqlite3.connect(db_path)
+    try:
+        con.execute("insert into articles_fts(articles_fts, rank) values('integrity-check', 1)")
+        return con.execute("select count(*) from articles_fts_docsize").fetchone()[0]  # indexed
+    finally:
+        con.close()
+
+
+def test_a_batch_indexes_its_new_articles_at_its_end_and_no_failed_one(db_path):
+    from pipeline.store import article_record, article_rows
+
+    def write(store, article, **kw):
+        return store.write_rows(article_rows(article), article_record(article), new=True, **kw)
+
+    with Store(db_path) as store:
+        store.write(make_article("a0", "đẩy mạnh tuyên truyền pháp luật"))  # outside a batch: at once
+        store.db.execute("create trigger fail_on_boom before insert on directives "
+                         "when new.text = 'BOOM' begin select raise(abort, 'boom'); end")
+        with store.batch():
+            write(store, make_article("a1", "tăng cường kiểm tra"))
+            with pytest.raises(sqlite3.IntegrityError):
+                write(store, make_article("a2", "BOOM"))  # rolled back: never indexed
+            write(store, make_article("a3", "tăng cường giám sát"))
+            # not in the index until the batch ends
+            assert store.db.execute("select count(*) from articles_fts_docsize").fetchone()[0] == 1
+            changed = make_article("a1", "củng cố tổ chức hội")  # again, changed, in the same batch
+            changed.title = "Một tiêu đề khác"
+            store.write_rows(article_rows(changed), article_record(changed))
+        with store.batch():
+            write(store, make_article("a4", "phát triển hội viên"))
+        store.delete_article("a0")
+    assert _fts_intact(db_path) == 3
+    assert _articles_matching(db_path, "phát triển") == ["a4"]
+    assert _articles_matching(db_path, "tăng cường") == ["a3"]
+    assert _articles_matching(db_path, "củng cố") == ["a1"] and _articles_matching(db_path, "khác") == ["a1"]
+    assert _articles_matching(db_path, "BOOM") == [] and _articles_matching(db_path, "pháp luật") == []
+
+
+def test_a_database_whose_articles_had_an_insert_trigger_is_indexed_once(db_path):
+    with Store(db_path) as store:
+        store.write(make_article("a1"))
+        store.db.table("articles").disable_fts()  # as written before the store fed the index
+        store.db.table("articles").enable_fts(["title", "text"], create_triggers=True,
+                                              tokenize="unicode61 remove_diacritics 2")
+    with Store(db_path) as store:
+        assert "articles_ai" not in {t.name for t in store.db.table("articles").triggers}
+        store.write(make_article("a2"))
+    assert _fts_intact(db_path) == 2
+    assert _articles_matching(db_path, "soát") == ["a1", "a2"]

@@ -80,6 +80,14 @@ def _now() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+INDEXED_BY_STORE = "articles"
+"""The table whose full-text index the store feeds itself (sqlite-utils' triggers keep the
+others, and this one's updates and deletes): a run writes each article in a savepoint of its
+batch's transaction, and FTS5 writes its pending index out at every savepoint, which made an
+insert trigger's index cost twice what one statement per batch costs. New articles enter the
+index at the end of ``Store.batch``, or at once when written outside one."""
+
+
 class _Database(Database):
     """sqlite-utils' ``Database`` whose transactions begin ``IMMEDIATE``: the write lock is
     taken at ``BEGIN``, so that another writer makes this one wait (``busy_timeout``) before
@@ -120,6 +128,7 @@ class Store:
         self.db.execute("PRAGMA busy_timeout = 10000")
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
+        self._unindexed: Optional[set[str]] = None  # in a batch: the new articles' ids
         self.ensure_schema()
         self._ensure_state_schema()
 
@@ -150,13 +159,15 @@ class Store:
             # enable_fts is several commits: a run killed half-way through it leaves the
             # index without its triggers, which is repaired (rebuilt) here.
             triggers = {t.name for t in self.db.table(table).triggers}
-            complete = {f"{table}_ai", f"{table}_ad", f"{table}_au"} <= triggers
-            if not self.db.table(f"{table}_fts").exists() or not complete:
+            needed = {f"{table}_ad", f"{table}_au"} | ({f"{table}_ai"} if table != INDEXED_BY_STORE else set())
+            if not self.db.table(f"{table}_fts").exists() or not needed <= triggers:
                 if self.db.table(f"{table}_fts").exists():
                     self.db.table(table).disable_fts()
                 self.db.table(table).enable_fts(
                     list(columns), create_triggers=True, tokenize=FTS_TOKENIZE
                 )
+            if table == INDEXED_BY_STORE:  # (also a database written before the store fed it)
+                self.db.execute(f"drop trigger if exists [{table}_ai]")
 
     # -- writing ------------------------------------------------------------------------
 
@@ -177,6 +188,37 @@ class Store:
         return self.write_rows(
             article_rows(article), article_record(article), extracted_at=extracted_at
         )
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator["Store"]:
+        """One transaction for the ``write_rows`` of several articles; the new ones enter
+        the full-text index at its end, in one statement (``INDEXED_BY_STORE``)."""
+        if self._unindexed is not None:  # within a batch: that one indexes
+            yield self
+            return
+        with self.db.atomic():
+            self._unindexed = set()
+            try:
+                yield self
+                self._index(self._unindexed)
+            finally:
+                self._unindexed = None
+
+    def _index(self, article_ids) -> None:
+        """Put these articles (those that are stored) into the full-text index."""
+        columns = ", ".join(f"[{c}]" for c in FTS[INDEXED_BY_STORE])
+        ids = sorted(article_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            self.db.conn.execute(
+                f"insert into [{INDEXED_BY_STORE}_fts] (rowid, {columns}) select rowid, {columns} "
+                f"from [{INDEXED_BY_STORE}] where id in ({', '.join('?' * len(chunk))})", chunk)
+
+    def _index_pending(self) -> None:
+        """Index the batch's new articles now: before a trigger deletes one from the index."""
+        if self._unindexed:
+            self._index(self._unindexed)
+            self._unindexed.clear()
 
     def write_rows(
         self,
@@ -219,7 +261,16 @@ class Store:
             article_row = dict(
                 rows["articles"][0], extracted_at=extracted_at or _now(), content_hash=content_hash
             )
+            inserted = new or self.db.execute(
+                "select 1 from articles where id = ?", [article_id]).fetchone() is None
+            if not inserted and self._unindexed and article_id in self._unindexed:
+                self._index_pending()  # written again in its batch: the update trigger needs it indexed
             self._upsert_article(article_row)
+            if inserted:  # (an update: its trigger re-indexes it)
+                if self._unindexed is not None:
+                    self._unindexed.add(article_id)
+                else:
+                    self._index([article_id])
             # children first-deleted in reverse order, then inserted in order
             for table in (RECORDS_TABLE, *reversed(CHILD_TABLES)) if not new else ():
                 self.db.execute(f"delete from [{table}] where article_id = ?", [article_id])
@@ -257,6 +308,7 @@ class Store:
     def delete_article(self, article_id: str) -> None:
         """Remove an article and all its rows (e.g. a file gone from the corpus)."""
         with self.db.atomic():
+            self._index_pending()  # the delete trigger takes it out of the index
             self._facts_changed()
             for table in (RECORDS_TABLE, *reversed(CHILD_TABLES)):
                 self.db.table(table).delete_where("article_id = ?", [article_id])
@@ -361,6 +413,7 @@ class Store:
         since ``begin_run``; returns how many articles went."""
         gone = "select id from articles where id not in (select id from temp.seen_ids)"
         with self.db.atomic():
+            self._index_pending()  # the delete trigger takes them out of the index
             count = self.db.execute(f"select count(*) from ({gone})").fetchone()[0]
             if count:
                 self._facts_changed()
