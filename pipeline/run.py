@@ -364,7 +364,7 @@ def _entries(items: Iterable[RawArticle | IngestError | Skipped], store: Store,
     record its error. An id already met in this run is refused."""
     fingerprint = rules_fingerprint()
     last_path = None
-    for item, stored in _with_stored_hashes(items, store):
+    for item, stored, first in _with_stored_hashes(items, store):
         if isinstance(item, Skipped):
             skipped.add(item)
             continue
@@ -372,13 +372,14 @@ def _entries(items: Iterable[RawArticle | IngestError | Skipped], store: Store,
             last_path = item.path
             store.meet_file(_safe(item.path))
         if isinstance(item, IngestError):
-            if item.id is not None:
+            if item.id is not None and first is _UNKNOWN:
                 store.meet(_safe(item.id), _safe(item.path), item.line)
             yield Entry(Step.ERROR, item.id, item.path, item.line, message=str(item)), None
             continue
         where = _where(item.path, item.line)
         try:
-            first = store.meet(item.id, item.path, item.line)
+            if first is _UNKNOWN:
+                first = store.meet(item.id, item.path, item.line)
             if first is not None and tuple(first) != (item.path, item.line):
                 message = (f"{where}: id {item.id!r} was already read from {_where(*first)} "
                            "in this run: refused (an id names one article)")
@@ -406,24 +407,33 @@ mostly these lookups and reading the inputs)."""
 _UNKNOWN = object()
 
 
-def _with_stored_hashes(items: Iterable, store: Store) -> Iterator[tuple[object, object]]:
-    """Each item with its article's stored hash (``Store.stored_hash``), read
+def _with_stored_hashes(items: Iterable, store: Store) -> Iterator[tuple[object, object, object]]:
+    """Each item with its article's stored hash (``Store.stored_hash``) and where its id
+    was met before in this run (``Store.meet``: None the first time), both read
     ``LOOKUP_BATCH`` at a time; ``_UNKNOWN`` when the batch could not be read at once (an id
     SQLite cannot take: each is then looked up alone, and fails alone)."""
     items = iter(items)
     while chunk := list(itertools.islice(items, LOOKUP_BATCH)):
         ids = [item.id for item in chunk if isinstance(item, RawArticle)]
+        met = [item for item in chunk if isinstance(item, RawArticle)
+               or isinstance(item, IngestError) and item.id is not None]
         try:
             found = store.stored_hashes(ids)
         except Exception as exc:
             if _fatal(exc):
                 raise
             found = None
+        try:
+            firsts = dict(zip(map(id, met), store.meet_many(
+                [(item.id, item.path, item.line) if isinstance(item, RawArticle)
+                 else (_safe(item.id), _safe(item.path), item.line) for item in met])))
+        except Exception as exc:
+            if _fatal(exc):
+                raise
+            firsts = {}
         for item in chunk:
-            if found is None or not isinstance(item, RawArticle):
-                yield item, _UNKNOWN
-            else:
-                yield item, found.get(item.id)
+            stored = _UNKNOWN if found is None or not isinstance(item, RawArticle) else found.get(item.id)
+            yield item, stored, firsts.get(id(item), _UNKNOWN)
 
 
 # --------------------------------------------------------------------------- writing

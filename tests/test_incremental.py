@@ -203,3 +203,17 @@ def test_one_id_twice_in_jsonl_is_refused_the_second_time(tmp_path: Path):
     assert (summary.articles, summary.errors) == (2, 1)
     assert f"error: {batch}:3: id 'j1' was already read from {batch}:1 in this run" in log
     assert errors(db) == [(str(batch), 3, "j1")]
+
+
+def test_an_id_met_again_in_a_later_lookup_batch_is_refused(tmp_path: Path):
+    """Ids are met a lookup batch at a time (``run.LOOKUP_BATCH``): an id again in a later
+    batch, and twice in that batch, names where it was first read."""
+    from pipeline.run import LOOKUP_BATCH
+
+    records = [{"id": f"j{i}", "text": "không phải bài về hội"} for i in range(LOOKUP_BATCH + 5)]
+    records += [{"id": "j3", "text": "lần hai"}, {"id": "j3", "text": "lần ba"}]
+    batch = write_jsonl(tmp_path / "b.jsonl", records)
+    summary, log = extract([batch], tmp_path / "m.db")
+    assert (summary.articles, summary.errors) == (LOOKUP_BATCH + 5, 2)
+    for line in (LOOKUP_BATCH + 6, LOOKUP_BATCH + 7):
+        assert f"error: {batch}:{line}: id 'j3' was already read from {batch}:4 in this run" in log

@@ -401,6 +401,25 @@ class Store:
         return self.db.execute("select path, line from temp.seen_ids where id = ?",
                                [article_id]).fetchone()
 
+    def meet_many(self, met: list[tuple[str, Optional[str], Optional[int]]]) -> list[Optional[tuple[str, Optional[int]]]]:
+        """``meet`` for many (id, path, line) in order, in one transaction (not one each):
+        for each, where its id was met first in this run, or None."""
+        if not met:
+            return []
+        with self.db.atomic():
+            first: dict[str, tuple[str, Optional[int]]] = {}
+            ids = sorted({article_id for article_id, _, _ in met})
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                first.update((r[0], (r[1], r[2])) for r in self.db.conn.execute(
+                    f"select id, path, line from temp.seen_ids where id in ({', '.join('?' * len(chunk))})", chunk))
+            found = []
+            for article_id, path, line in met:
+                found.append(first.get(article_id))
+                first.setdefault(article_id, (path, line))
+            self.db.conn.executemany("insert or ignore into temp.seen_ids values (?, ?, ?)", met)
+        return found
+
     def meet_file(self, path: str) -> None:
         """A file read in this run: remembered (``prune`` keeps its errors) and its old
         errors forgotten (they are recorded again if it still fails)."""
