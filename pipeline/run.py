@@ -373,13 +373,13 @@ def _entries(items: Iterable[RawArticle | IngestError | Skipped], store: Store,
             store.meet_file(_safe(item.path))
         if isinstance(item, IngestError):
             if item.id is not None and first is _UNKNOWN:
-                store.meet(_safe(item.id), _safe(item.path), item.line)
+                store.meet(*_met(item))
             yield Entry(Step.ERROR, item.id, item.path, item.line, message=str(item)), None
             continue
         where = _where(item.path, item.line)
         try:
             if first is _UNKNOWN:
-                first = store.meet(item.id, item.path, item.line)
+                first = store.meet(*_met(item))
             if first is not None and tuple(first) != (item.path, item.line):
                 message = (f"{where}: id {item.id!r} was already read from {_where(*first)} "
                            "in this run: refused (an id names one article)")
@@ -407,6 +407,14 @@ mostly these lookups and reading the inputs)."""
 _UNKNOWN = object()
 
 
+def _met(item: RawArticle | IngestError) -> tuple[str, str | None, int | None]:
+    """What ``Store.meet`` remembers of an input: its id, path and line (an error's made
+    safe for SQLite)."""
+    if isinstance(item, RawArticle):
+        return item.id, item.path, item.line
+    return _safe(item.id), _safe(item.path), item.line
+
+
 def _with_stored_hashes(items: Iterable, store: Store) -> Iterator[tuple[object, object, object]]:
     """Each item with its article's stored hash (``Store.stored_hash``) and where its id
     was met before in this run (``Store.meet``: None the first time), both read
@@ -424,9 +432,7 @@ def _with_stored_hashes(items: Iterable, store: Store) -> Iterator[tuple[object,
                 raise
             found = None
         try:
-            firsts = dict(zip(map(id, met), store.meet_many(
-                [(item.id, item.path, item.line) if isinstance(item, RawArticle)
-                 else (_safe(item.id), _safe(item.path), item.line) for item in met])))
+            firsts = dict(zip(map(id, met), store.meet_many([_met(item) for item in met])))
         except Exception as exc:
             if _fatal(exc):
                 raise

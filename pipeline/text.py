@@ -27,6 +27,16 @@ E = r"(?!\w)"
 """End of a word: no letter or digit after."""
 
 
+def word_start(word: str, not_before: str = r"\w") -> str:
+    """``(?<!not_before)word`` written to start with a literal: the word's first letter, the
+    test that no ``not_before`` character (a one-character class) precedes it, then the
+    rest. An alternation of such branches lets sre skip in C to where one can start."""
+    if not word:
+        raise ValueError("word_start: an empty word")
+    first = re.escape(word[0])
+    return f"{first}(?<!{not_before}{first}){re.escape(word[1:])}"
+
+
 def nfc(s: str) -> str:
     """Unicode NFC (composed) form."""
     return unicodedata.normalize("NFC", s)
@@ -43,7 +53,7 @@ for _a, _b in (("o", "a"), ("o", "e"), ("u", "y")):
 # As "o(?<!qo)[àá...]|u(?<!qu)[ỳý...]": each branch from its letter (sre skips ahead to an
 # o or a u), then a class, which sre scans faster than 15 literals.
 _TONE_RE = re.compile("(?:" + "|".join(
-    f"{first}(?<!q{first})[" + "".join(sorted(k[1] for k in _NEW_TO_OLD if k[0] == first)) + "]"
+    word_start(first, "q") + "[" + "".join(sorted(k[1] for k in _NEW_TO_OLD if k[0] == first)) + "]"
     for first in sorted({k[0] for k in _NEW_TO_OLD})) + r")(?!\w)")
 _WS_RE = re.compile(r"\s")
 _WS_RUN_RE = re.compile(r"\s+")
@@ -138,16 +148,6 @@ def alternation(words: Iterable[str], *, folded: bool = False) -> str:
     return "|".join(re.escape(w) for w in sorted(items, key=lambda w: (-len(w), w)))
 
 
-def word_start(word: str, not_before: str = r"\w") -> str:
-    """``(?<!not_before)word`` written to start with a literal: the word's first letter, the
-    test that no ``not_before`` character (a one-character class) precedes it, then the
-    rest. An alternation of such branches lets sre skip in C to where one can start."""
-    if not word:
-        raise ValueError("word_start: an empty word")
-    first = re.escape(word[0])
-    return f"{first}(?<!{not_before}{first}){re.escape(word[1:])}"
-
-
 def words_start(words: Iterable[str], not_before: str = r"\w", then: str = "") -> str:
     """The alternation of ``word_start(w, not_before) + then`` over ``words``: every branch
     starts with a literal (for a finder: ``matches_at``)."""
@@ -210,7 +210,7 @@ def whole_words(words: Iterable[str]) -> str:
         if not w:
             raise ValueError("whole_words: an empty word")
         by_first.setdefault(w[0], []).append(re.escape(w[1:]))
-    branches = [f"{re.escape(c)}(?<!\\w{re.escape(c)})(?:{'|'.join(rests)})" for c, rests in by_first.items()]
+    branches = [f"{word_start(c)}(?:{'|'.join(rests)})" for c, rests in by_first.items()]
     return f"(?:{'|'.join(branches)}){E}"
 
 

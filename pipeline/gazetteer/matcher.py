@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from ..intervals import Disjoint
 from ..rules import Rules
-from ..text import fold, fold_same_len, nfc
+from ..text import fold, fold_same_len, nfc, word_start
 
 LETTERS_RE = re.compile(r"[^\W\d_]+")
 _PREV_WORD_RE = re.compile(r"([^\W\d_]+)[ \t\u00a0]+$")
@@ -124,7 +124,7 @@ class Matcher:
         self._groups: list = [None]  # per group of the pattern: the variants to try there
         # The word-start test after the first letter, so that every branch starts with a
         # literal and sre skips, in C, to where one of those letters is.
-        body = "|".join(f"{re.escape(ch)}(?<!\\w{re.escape(ch)}){_trie_pattern(child, self._groups)}"
+        body = "|".join(word_start(ch) + _trie_pattern(child, self._groups)
                         for ch, child in sorted(trie.items()))
         self._any = re.compile(f"(?:{body})") if body else None
 

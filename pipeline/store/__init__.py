@@ -394,12 +394,7 @@ class Store:
     def meet(self, article_id: str, path: Optional[str], line: Optional[int]) -> Optional[tuple[str, Optional[int]]]:
         """Remember an article id met in this run (``prune`` keeps it); if it was met
         before, return where (path, line)."""
-        cursor = self.db.execute("insert or ignore into temp.seen_ids values (?, ?, ?)",
-                                 [article_id, path, line])
-        if cursor.rowcount:
-            return None
-        return self.db.execute("select path, line from temp.seen_ids where id = ?",
-                               [article_id]).fetchone()
+        return self.meet_many([(article_id, path, line)])[0]
 
     def meet_many(self, met: list[tuple[str, Optional[str], Optional[int]]]) -> list[Optional[tuple[str, Optional[int]]]]:
         """``meet`` for many (id, path, line) in order, in one transaction (not one each):
