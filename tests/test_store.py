@@ -353,34 +353,60 @@ def _fts_intact(db_path):
         con.close()
 
 
-def test_a_batch_indexes_its_new_articles_at_its_end_and_no_failed_one(db_path):
+def _write_new(store, article, **kw):
     from pipeline.store import article_record, article_rows
+    return store.write_rows(article_rows(article), article_record(article), new=True, **kw)
 
-    def write(store, article, **kw):
-        return store.write_rows(article_rows(article), article_record(article), new=True, **kw)
+
+def test_a_batch_indexes_its_new_articles_at_its_end(db_path):
+    from pipeline.store import article_record, article_rows
 
     with Store(db_path) as store:
         store.write(make_article("a0", "đẩy mạnh tuyên truyền pháp luật"))  # outside a batch: at once
-        store.db.execute("create trigger fail_on_boom before insert on directives "
-                         "when new.text = 'BOOM' begin select raise(abort, 'boom'); end")
         with store.batch():
-            write(store, make_article("a1", "tăng cường kiểm tra"))
-            with pytest.raises(sqlite3.IntegrityError):
-                write(store, make_article("a2", "BOOM"))  # rolled back: never indexed
-            write(store, make_article("a3", "tăng cường giám sát"))
+            _write_new(store, make_article("a1", "tăng cường kiểm tra"))
+            _write_new(store, make_article("a3", "tăng cường giám sát"))
             # not in the index until the batch ends
             assert store.db.execute("select count(*) from articles_fts_docsize").fetchone()[0] == 1
             changed = make_article("a1", "củng cố tổ chức hội")  # again, changed, in the same batch
             changed.title = "Một tiêu đề khác"
             store.write_rows(article_rows(changed), article_record(changed))
         with store.batch():
-            write(store, make_article("a4", "phát triển hội viên"))
+            _write_new(store, make_article("a4", "phát triển hội viên"))
         store.delete_article("a0")
     assert _fts_intact(db_path) == 3
     assert _articles_matching(db_path, "phát triển") == ["a4"]
     assert _articles_matching(db_path, "tăng cường") == ["a3"]
     assert _articles_matching(db_path, "củng cố") == ["a1"] and _articles_matching(db_path, "khác") == ["a1"]
-    assert _articles_matching(db_path, "BOOM") == [] and _articles_matching(db_path, "pháp luật") == []
+    assert _articles_matching(db_path, "pháp luật") == []
+
+
+def test_a_failed_write_loses_its_batch_and_nothing_else(db_path):
+    """No savepoint per article in a batch: a write that fails rolls the batch back; any
+    later write in it, and its end, say so (the caller writes the articles again alone)."""
+    from pipeline.store import BatchLost
+
+    with Store(db_path) as store:
+        store.write(make_article("a0", "đẩy mạnh tuyên truyền pháp luật"))
+        store.db.execute("create trigger fail_on_boom before insert on directives "
+                         "when new.text = 'BOOM' begin select raise(abort, 'boom'); end")
+        with pytest.raises(BatchLost, match="boom"):
+            with store.batch():
+                _write_new(store, make_article("a1", "tăng cường kiểm tra"))
+                with pytest.raises(sqlite3.IntegrityError):
+                    _write_new(store, make_article("a2", "BOOM"))
+                assert not store.db.conn.in_transaction
+                with pytest.raises(BatchLost):
+                    _write_new(store, make_article("a3", "tăng cường giám sát"))
+        assert [r[0] for r in store.db.execute("select id from articles")] == ["a0"]
+        _write_new(store, make_article("a1", "tăng cường kiểm tra"))  # again, alone
+        with pytest.raises(sqlite3.IntegrityError):
+            _write_new(store, make_article("a2", "BOOM"))
+        with store.batch():  # the next batch is whole again
+            _write_new(store, make_article("a3", "tăng cường giám sát"))
+    assert rows(db_path, "select id from articles order by id") == [("a0",), ("a1",), ("a3",)]
+    assert _fts_intact(db_path) == 3
+    assert _articles_matching(db_path, "tăng cường") == ["a1", "a3"] and _articles_matching(db_path, "BOOM") == []
 
 
 def test_a_database_whose_articles_had_an_insert_trigger_is_indexed_once(db_path):

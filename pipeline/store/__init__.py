@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sqlite3
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -88,6 +89,10 @@ insert trigger's index cost twice what one statement per batch costs. New articl
 index at the end of ``Store.batch``, or at once when written outside one."""
 
 
+class BatchLost(sqlite3.OperationalError):
+    """A write in ``Store.batch`` failed and the batch's transaction was rolled back."""
+
+
 class _Database(Database):
     """sqlite-utils' ``Database`` whose transactions begin ``IMMEDIATE``: the write lock is
     taken at ``BEGIN``, so that another writer makes this one wait (``busy_timeout``) before
@@ -129,6 +134,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
         self._unindexed: Optional[set[str]] = None  # in a batch: the new articles' ids
+        self._lost: Optional[BaseException] = None  # in a batch: the write that rolled it back
         self.ensure_schema()
         self._ensure_state_schema()
 
@@ -192,17 +198,42 @@ class Store:
     @contextlib.contextmanager
     def batch(self) -> Iterator["Store"]:
         """One transaction for the ``write_rows`` of several articles; the new ones enter
-        the full-text index at its end, in one statement (``INDEXED_BY_STORE``)."""
+        the full-text index at its end, in one statement (``INDEXED_BY_STORE``).
+
+        An article's rows are written straight into the batch's transaction, not in a
+        savepoint of their own (its cost, and FTS5 writing its pending index out at each,
+        were a quarter of the writing): a ``write_rows`` that fails rolls the whole batch
+        back and raises, and so does any later write in it and its end (``BatchLost``).
+        The caller then writes those articles again one at a time, as a run does."""
         if self._unindexed is not None:  # within a batch: that one indexes
             yield self
             return
         with self.db.atomic():
-            self._unindexed = set()
+            self._unindexed, self._lost = set(), None
             try:
                 yield self
+                if self._lost is not None:
+                    raise BatchLost(f"the batch was rolled back: {self._lost}") from self._lost
                 self._index(self._unindexed)
             finally:
-                self._unindexed = None
+                self._unindexed = self._lost = None
+
+    @contextlib.contextmanager
+    def _one_article(self) -> Iterator[None]:
+        """Where one article's writes run: in a batch, its transaction (a failure loses the
+        batch, ``batch``); else a transaction of their own."""
+        if self._unindexed is None:
+            with self.db.atomic():
+                yield
+            return
+        if self._lost is not None:
+            raise BatchLost(f"the batch was rolled back: {self._lost}")
+        try:
+            yield
+        except BaseException as exc:
+            self._lost = exc
+            self.db.rollback()
+            raise
 
     def _index(self, article_ids) -> None:
         """Put these articles (those that are stored) into the full-text index."""
@@ -244,7 +275,7 @@ class Store:
           has been written since, there is nothing to compare or delete.
         """
         article_id, path = rows["articles"][0]["id"], rows["articles"][0]["path"]
-        with self.db.atomic():
+        with self._one_article():
             if clear_errors:
                 self._clear_errors(article_id, path, line)
             if new:
