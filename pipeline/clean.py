@@ -22,6 +22,7 @@ from .page import read_html
 from .text import nfc
 
 _DIGIT = re.compile(r"\d")
+_ASCII_LOWER = re.compile(r"[a-z]")
 _CRAWLER_DATE = re.compile(r"^date\s+\d{4}-\d{2}(-\d{2})?\b")
 _DATE_OR_TIME = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}([/.\-]\d{2,4})?\b|\b\d{1,2}:\d{2}\b")
 
@@ -68,6 +69,8 @@ class ChromeRules:
         words = line.split(maxsplit=self.banner_min_words - 1)  # enough to count to the least
         if len(words) < self.banner_min_words or _DIGIT.search(line) and _DATE_OR_TIME.search(line):
             return False  # a byline in capitals with its timestamp is no slogan
+        if len(_ASCII_LOWER.findall(line)) > 2 * (1 - self.banner_min_upper_share) * len(line):
+            return False  # (its letters not upper case are more than these: a sentence, at once)
         letters = "".join(filter(str.isalpha, line))
         if not letters:
             return False

@@ -356,3 +356,29 @@ def test_clean_text_reports_kinds() -> None:
     out = clean_text(f"Sign In\n{STORY_LINE}\nĐọc thêm\nBài khác", removed=removed)
     assert out == STORY_LINE
     assert removed == ["chrome", "teasers"]
+
+
+def _banner_by_definition(rules, line: str) -> bool:
+    """``rules/chrome.json``'s banner, counted letter by letter (``is_banner`` rejects most
+    lines sooner)."""
+    from pipeline.clean import _DATE_OR_TIME
+
+    if len(line.split()) < rules.banner_min_words or _DATE_OR_TIME.search(line):
+        return False
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) >= rules.banner_min_upper_share
+
+
+@needs_shared
+def test_banner_test_is_its_definition_on_every_line_and_random_lines() -> None:
+    import random
+
+    rules = load_chrome_rules()
+    lines = [line for folder in ("seeds", "dev", "dev2", "offtopic")
+             for f in sorted((SHARED / folder).glob("*.txt")) for line in f.read_text(encoding="utf-8").split("\n")]
+    rng = random.Random(3)
+    pieces = ["HỘI", "NÔNG", "DÂN", "Việt", "nam", "a", "B", "đ", "Đ", "x", "Y", "1", "12/3", " ", "  ", ",", "!"]
+    lines += ["".join(rng.choice(pieces) + " " for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    assert sum(map(rules.is_banner, lines)) > 10
+    for line in lines:
+        assert rules.is_banner(line) == _banner_by_definition(rules, line), line
