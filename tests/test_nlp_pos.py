@@ -1,5 +1,5 @@
-"""pipeline.nlp.pos_tag and word_tokenize: underthesea's words and POS tags, computed faster,
-and exactly the same."""
+"""pipeline.tagging.pos_tag and word_tokenize: underthesea's words and POS tags, computed
+faster, and exactly the same."""
 from __future__ import annotations
 
 import random
@@ -12,7 +12,8 @@ from tests import SHARED
 from tests.dbcompare import source_texts
 from pipeline.clean import clean_story
 from pipeline.ingest import RawArticle
-from pipeline.nlp import _crf_features, _fast_pos_tagger, _fast_segmenter, _tokens, analyse, pos_tag, word_tokenize
+from pipeline.nlp import analyse
+from pipeline.tagging import _crf_features, _fast_pos_tagger, _fast_segmenter, _tokens, pos_tag, word_tokenize
 
 
 def test_fast_tagger_is_in_use():

@@ -1,4 +1,4 @@
-"""pipeline.nlp.sent_tokenize: underthesea's sentences, found faster, and exactly the same."""
+"""pipeline.tagging.sent_tokenize: underthesea's sentences, found faster, and exactly the same."""
 from __future__ import annotations
 
 import random
@@ -8,7 +8,7 @@ import underthesea
 
 from tests import SHARED
 from tests.dbcompare import source_texts
-from pipeline.nlp import _fast_sentence_tokenizer, sent_tokenize
+from pipeline.tagging import _fast_sentence_tokenizer, sent_tokenize
 
 
 def test_fast_tokenizer_is_in_use():

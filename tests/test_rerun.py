@@ -65,7 +65,7 @@ def nothing_loads(monkeypatch) -> list[str]:
     monkeypatch.setattr("pipeline.engines.open_engine", forbid("open_engine"))
     monkeypatch.setattr("pipeline.run.open_engine", forbid("open_engine"))
     monkeypatch.setattr("pipeline.worker.preload", forbid("worker.preload"))
-    monkeypatch.setattr("pipeline.nlp._underthesea", forbid("underthesea"))
+    monkeypatch.setattr("pipeline.tagging._underthesea", forbid("underthesea"))
     monkeypatch.setattr("pipeline.store.links.refresh", forbid("links.refresh"))
     return called
 
