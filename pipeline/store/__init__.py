@@ -83,10 +83,10 @@ def _now() -> str:
 
 INDEXED_BY_STORE = "articles"
 """The table whose full-text index the store feeds itself (sqlite-utils' triggers keep the
-others, and this one's updates and deletes): a run writes each article in a savepoint of its
-batch's transaction, and FTS5 writes its pending index out at every savepoint, which made an
-insert trigger's index cost twice what one statement per batch costs. New articles enter the
-index at the end of ``Store.batch``, or at once when written outside one."""
+others, and this one's updates and deletes): fed row by row from an insert trigger, the
+articles' long texts cost twice what one statement per batch costs (with a savepoint per
+article, as the store then had, FTS5 wrote its pending index out at each). New articles
+enter the index at the end of ``Store.batch``, or at once when written outside one."""
 
 
 class BatchLost(sqlite3.OperationalError):
