@@ -11,6 +11,7 @@ on every sentence of the shared texts and on random text.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
 from dataclasses import dataclass
@@ -59,10 +60,8 @@ def word_tokenize(text: str) -> list[str]:
         return []
     features = None
     if segmenter.safe.fullmatch(normalized):
-        try:
+        with contextlib.suppress(_Unlike):
             features = _crf_features((tokens,), segmenter.templates)
-        except _Unlike:
-            features = None
     if features is None:
         features = segmenter.featurizer.process([[[t] for t in tokens]])[0]
     words: list[str] = []
@@ -117,7 +116,7 @@ def _fast_pos_tagger():
         return None
 
 
-def _crf_features(columns: tuple[list[str], ...], templates) -> list[list[str]]:
+def _crf_features(columns: tuple[list[str], ...], templates) -> list[tuple[str, ...]]:
     """Each token's features, as underthesea's feature builders write them: ``T[i]`` is
     the token ``i`` places on (``columns[c]`` for ``T[i][c]``), ``T[i,j]`` the tokens from
     there to ``j`` places on joined by a space, then the function; "BOS" or "EOS" where
