@@ -32,6 +32,7 @@ from sqlite_utils import Database
 
 from ..schema import Article
 from .rows import article_record, article_rows
+from .sql import in_chunks
 from .tables import (
     CHILD_TABLES, DERIVED_COLUMNS, FACT_TABLES, FTS, FTS_TOKENIZE, INDEXES, RECORDS_TABLE,
     STATE_COLUMNS, TABLES,
@@ -238,12 +239,10 @@ class Store:
     def _index(self, article_ids) -> None:
         """Put these articles (those that are stored) into the full-text index."""
         columns = ", ".join(f"[{c}]" for c in FTS[INDEXED_BY_STORE])
-        ids = sorted(article_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+        for chunk, marks in in_chunks(sorted(article_ids)):
             self.db.conn.execute(
                 f"insert into [{INDEXED_BY_STORE}_fts] (rowid, {columns}) select rowid, {columns} "
-                f"from [{INDEXED_BY_STORE}] where id in ({', '.join('?' * len(chunk))})", chunk)
+                f"from [{INDEXED_BY_STORE}] where id in ({marks})", chunk)
 
     def _index_pending(self) -> None:
         """Index the batch's new articles now: before a trigger deletes one from the index."""
@@ -405,13 +404,11 @@ class Store:
         return row[0] if row else None
 
     def stored_hashes(self, article_ids: list[str]) -> dict[str, str]:
-        """``stored_hash`` of many articles in one query each 500: the stored ones only."""
+        """``stored_hash`` of many articles in one query each ``sql.IN_CHUNK``: the stored ones only."""
         found: dict[str, str] = {}
-        for start in range(0, len(article_ids), 500):
-            chunk = article_ids[start:start + 500]
+        for chunk, marks in in_chunks(article_ids):
             found.update(self.db.execute(
-                "select id, coalesce(content_hash, '') from articles "
-                f"where id in ({', '.join('?' * len(chunk))})", chunk).fetchall())
+                f"select id, coalesce(content_hash, '') from articles where id in ({marks})", chunk).fetchall())
         return found
 
     def begin_run(self) -> None:
@@ -434,11 +431,9 @@ class Store:
             return []
         with self.db.atomic():
             first: dict[str, tuple[str, Optional[int]]] = {}
-            ids = sorted({article_id for article_id, _, _ in met})
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
+            for chunk, marks in in_chunks(sorted({article_id for article_id, _, _ in met})):
                 first.update((r[0], (r[1], r[2])) for r in self.db.conn.execute(
-                    f"select id, path, line from temp.seen_ids where id in ({', '.join('?' * len(chunk))})", chunk))
+                    f"select id, path, line from temp.seen_ids where id in ({marks})", chunk))
             found = []
             for article_id, path, line in met:
                 found.append(first.get(article_id))

@@ -33,6 +33,7 @@ from sqlite_utils import Database
 
 from .. import gazetteer, people as people_mod
 from . import analyst, bodies
+from .sql import in_chunks
 
 PROVINCE_COLUMNS = {
     "id": str,
@@ -288,11 +289,8 @@ def _stored_people(db: Database, keys: list[str]) -> tuple[dict[str, str], dict[
     the later row's, as a dict over the whole table would) and ``{id: row}``."""
     known: dict[str, str] = {}
     rows: dict[str, dict] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        cursor = db.execute(
-            f"select * from people where person_key in ({', '.join('?' * len(chunk))}) "
-            "order by rowid", chunk)
+    for chunk, marks in in_chunks(keys):
+        cursor = db.execute(f"select * from people where person_key in ({marks}) order by rowid", chunk)
         columns = [d[0] for d in cursor.description]
         for values in cursor:
             row = dict(zip(columns, values))
