@@ -212,15 +212,17 @@ def _fast_segmenter() -> _Segmenter | None:
         from os.path import dirname, join
 
         from underthesea.pipeline import word_tokenize as module
-        from underthesea_core import CRFFeaturizer
+        from underthesea_core import CRFFeaturizer, CRFTagger
 
-        module.word_tokenize("Khởi động")  # loads its model
-        model = module.word_tokenize_model
+        # The model underthesea's word_tokenize loads (FastCRFSequenceTagger.load), loaded
+        # as it does but without joblib's Python unpickler (0.2 s a process).
         base = join(dirname(module.__file__), "models", "ws_crf_vlsp2013_20230727")
-        syntaxes, dictionary = (_unpickle(join(base, name)) for name in (model.path_features, model.path_dictionary))
-        featurizer = model.featurizer
-        if type(featurizer) is not CRFFeaturizer or not isinstance(dictionary, set):
+        estimator = CRFTagger()
+        estimator.load(join(base, "models.bin"))
+        syntaxes, dictionary = (_unpickle(join(base, name)) for name in ("features.bin", "dictionary.bin"))
+        if not isinstance(dictionary, set):
             return None
+        featurizer = CRFFeaturizer(syntaxes, dictionary)
         functions = {"lower": _rust_lower, "isdigit": _rust_isdigit, "istitle": _rust_istitle,
                      "is_in_dict": _rust_is_in_dict(dictionary)}
         templates = _templates(syntaxes, functions)
@@ -229,7 +231,7 @@ def _fast_segmenter() -> _Segmenter | None:
                    "1.5", "+", "-", "Hà Nội", "hợp tác xã", "ABC", "1/2"]
         if not _same(featurizer.process([[[t] for t in numbers]])[0], numbers, templates):
             return None
-        return _Segmenter(model.estimator, featurizer, templates,
+        return _Segmenter(estimator, featurizer, templates,
                           re.compile(r"[\s" + "".join(re.escape(c) for c in safe) + "]*"))
     except Exception:
         return None
