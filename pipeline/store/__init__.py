@@ -134,6 +134,10 @@ class Store:
         self.db.execute("PRAGMA busy_timeout = 10000")
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
+        # A checkpoint every 40 MB of WAL, not SQLite's 4 MB: each one syncs the file and
+        # rewrites the pages changed since the last (54 of them in a run of 10,000 pages,
+        # 0.2 s). The WAL is emptied at the end anyway, when the last connection closes.
+        self.db.execute("PRAGMA wal_autocheckpoint = 10000")
         self._unindexed: Optional[set[str]] = None  # in a batch: the new articles' ids
         self._lost: Optional[BaseException] = None  # in a batch: the write that rolled it back
         self.ensure_schema()
