@@ -107,8 +107,22 @@ _fold_short = lru_cache(maxsize=1 << 12)(_fold)
 
 def strip_accents(s: str) -> str:
     """Every diacritic off, đ → d (case kept): "Bắc Kạn" → "Bac Kan"."""
-    s = nfc(s).replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+    return nfc(s).translate(_UNACCENTED)
+
+
+class _Unaccented(dict):
+    """``str.translate``'s table for ``strip_accents``: a character's NFD without its
+    combining marks (decomposition is per character, and dropping every mark makes their
+    reordering moot), worked out on first use; the first 4,096 characters seen are kept."""
+
+    def __missing__(self, code: int) -> str:
+        plain = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
+        if len(self) < 4096:
+            self[code] = plain
+        return plain
+
+
+_UNACCENTED = _Unaccented({ord("đ"): "d", ord("Đ"): "D"})
 
 
 # The letters re.IGNORECASE also equates with a lower-case i or s (re._casefix), and the one

@@ -2,7 +2,8 @@
 
 ``caseless_regex`` over ``caseless`` text stands for ``re.IGNORECASE``, ``whole_words`` for
 ``B(?:alternation)E``, ``officials._locate`` for a regex per title and
-``officials.capitalised_words`` for WORD's capitalised matches: each is checked against the plain
+``officials.capitalised_words`` for WORD's capitalised matches, ``strip_accents``'s table for
+decomposing the whole string: each is checked against the plain
 form over every sentence of the shared texts, and over strings made of the letters where
 case folding is unusual (İ ı ſ, the Kelvin sign, titlecase letters, letters beyond the first
 plane).
@@ -224,3 +225,23 @@ def test_word_start_finds_what_a_leading_word_start_test_finds(texts) -> None:
         for text in texts + odd:
             assert [(m.span(), m.groups()) for m in fast.finditer(text)] == \
                 [(m.span(), m.groups()) for m in plain.finditer(text)], text[:80]
+
+
+def test_strip_accents_is_nfd_without_combining_marks(texts) -> None:
+    """The per-character table gives what decomposing the whole string does, for every word
+    of the shared texts and strings of letters followed by stacked and reordered marks."""
+    import unicodedata
+
+    from pipeline.text import nfc, strip_accents
+
+    def plain(s: str) -> str:
+        s = nfc(s).replace("đ", "d").replace("Đ", "D")
+        return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+
+    words = sorted({w for t in texts for w in t.split()})
+    rnd = random.Random(11)
+    marks = ["\u0300", "\u0301", "\u0309", "\u0303", "\u0323", "\u0302", "\u0306", "\u031b", "\u0345", "\u05b0"]
+    odd = ["".join(rnd.choice(words + ODD + ["đ", "Đ", "ǅ", "한", "ﬁ", "Å", "ı"]) + "".join(rnd.choices(marks, k=rnd.randint(0, 3)))
+                   for _ in range(rnd.randint(1, 5))) for _ in range(3000)]
+    assert [strip_accents(w) for w in words + odd] == [plain(w) for w in words + odd]
+    assert strip_accents("Đắk Lắk, Thừa Thiên Huế") == "Dak Lak, Thua Thien Hue"

@@ -66,6 +66,7 @@ def clean_name(name: str) -> str:
     return s.strip(" ,.;:()")
 
 
+@lru_cache(maxsize=1 << 12)  # the links refresh asks for the same few names again and again
 def canonical(name: str) -> str | None:
     """Canonical province name (GOLD spelling) for any printed variant, with or without a
     "tỉnh"/"thành phố"/"TP." prefix: "TP.HCM" -> "Hồ Chí Minh", "Hoà Bình" -> "Hòa Bình",
