@@ -132,11 +132,15 @@ def extract_batch(raws: list[RawArticle], budget: float | None = TIME_BUDGET) ->
 
 @lru_cache(maxsize=1)
 def preload() -> None:
-    """Import the extraction chain and load underthesea's models (once per process), so
-    that a forked worker inherits them and the first article is not slowed by loading."""
-    from .extract import extract  # noqa: F401
+    """Build the extraction chain and the gazetteers' matchers and load underthesea's
+    models (once per process), so that a forked worker inherits them and the first
+    articles are not slowed by loading."""
+    from . import gazetteer
+    from .extract import default_pipeline
     from .nlp import analyse
 
+    default_pipeline()
+    gazetteer.load()
     for sentence in analyse("Chiều 5/3/2024, Chủ tịch UBND tỉnh làm việc với các hội.").sentences:
         _ = sentence.tagged
     # What is loaded now lives as long as the process: out of the cyclic collector's reach,

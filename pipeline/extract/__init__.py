@@ -19,6 +19,7 @@ fact kind is a field in the schema, one module here with its ``Component``, a li
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 from ..clean import Story
@@ -128,12 +129,12 @@ def assemble(doc: Doc) -> Article:
     )
 
 
-_default: Pipeline | None = None
+@lru_cache(maxsize=1)
+def default_pipeline() -> Pipeline:
+    """The default chain, built once per process (``worker.preload`` builds it)."""
+    return Pipeline()
 
 
 def extract(story: Story) -> Article:
-    """The record of one story, by the default chain (built once per process)."""
-    global _default
-    if _default is None:
-        _default = Pipeline()
-    return _default(story)
+    """The record of one story, by the default chain."""
+    return default_pipeline()(story)

@@ -16,16 +16,24 @@ old-style tone placement ("Hòa Bình", "Khánh Hòa", "Thanh Hóa"), "Bắc K�
     province_of_outlet(token_or_domain) -> (source, province | None) | None
     provinces(era=None) -> list[dict]      the entries of provinces.json
     province_info(name, era=None) -> dict | None
+    load()                                 build the matchers now, not at their first use
 """
-from .districts import DistrictMatch, district_at_start, find_districts
-from .outlets import DOMAIN_RE, OutletMatch, find_domains, find_outlets, province_of_outlet
+from .districts import DistrictMatch, _district_matcher, district_at_start, find_districts
+from .outlets import DOMAIN_RE, OutletMatch, _outlet_name_matcher, find_domains, find_outlets, province_of_outlet
 from .provinces import (
-    MERGER_DATE, Match, canonical, find_provinces, is_post_merger, province_at_start, province_info,
-    provinces, successor, unit_on,
+    MERGER_DATE, Match, _province_matcher, canonical, find_provinces, is_post_merger, province_at_start,
+    province_info, provinces, successor, unit_on,
 )
+
+
+def load() -> None:
+    """Build the matchers of the provinces, districts and outlets now, not at their first
+    use (``worker.preload``: a forked worker inherits them)."""
+    for matcher in (_province_matcher, _district_matcher, _outlet_name_matcher):
+        matcher()
 
 __all__ = [
     "Match", "DistrictMatch", "OutletMatch", "DOMAIN_RE", "find_domains", "find_provinces", "find_districts",
     "province_at_start", "district_at_start", "find_outlets", "canonical", "successor", "unit_on", "is_post_merger",
-    "province_of_outlet", "provinces", "province_info", "MERGER_DATE",
+    "province_of_outlet", "provinces", "province_info", "MERGER_DATE", "load",
 ]
