@@ -211,15 +211,17 @@ def _fast_segmenter() -> _Segmenter | None:
     try:
         from os.path import dirname, join
 
+        from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
         from underthesea.pipeline import word_tokenize as module
         from underthesea_core import CRFFeaturizer, CRFTagger
 
-        # The model underthesea's word_tokenize loads (FastCRFSequenceTagger.load), loaded
-        # as it does but without joblib's Python unpickler (0.2 s a process).
+        # The model underthesea's word_tokenize loads (FastCRFSequenceTagger.load, its
+        # files), loaded as it does but without joblib's Python unpickler (0.2 s a process).
         base = join(dirname(module.__file__), "models", "ws_crf_vlsp2013_20230727")
+        files = FastCRFSequenceTagger()
         estimator = CRFTagger()
-        estimator.load(join(base, "models.bin"))
-        syntaxes, dictionary = (_unpickle(join(base, name)) for name in ("features.bin", "dictionary.bin"))
+        estimator.load(join(base, files.path_model))
+        syntaxes, dictionary = (_unpickle(join(base, name)) for name in (files.path_features, files.path_dictionary))
         if not isinstance(dictionary, set):
             return None
         featurizer = CRFFeaturizer(syntaxes, dictionary)

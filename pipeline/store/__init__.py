@@ -217,8 +217,7 @@ class Store:
             self._unindexed, self._lost = set(), None
             try:
                 yield self
-                if self._lost is not None:
-                    raise BatchLost(f"the batch was rolled back: {self._lost}") from self._lost
+                self._raise_if_lost()
                 self._index(self._unindexed)
             finally:
                 self._unindexed = self._lost = None
@@ -231,14 +230,17 @@ class Store:
             with self.db.atomic():
                 yield
             return
-        if self._lost is not None:
-            raise BatchLost(f"the batch was rolled back: {self._lost}")
+        self._raise_if_lost()
         try:
             yield
         except BaseException as exc:
             self._lost = exc
             self.db.rollback()
             raise
+
+    def _raise_if_lost(self) -> None:
+        if self._lost is not None:
+            raise BatchLost(f"the batch was rolled back: {self._lost}") from self._lost
 
     def _index(self, article_ids) -> None:
         """Put these articles (those that are stored) into the full-text index."""
