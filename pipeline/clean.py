@@ -22,7 +22,7 @@ from .page import read_html
 from .text import nfc
 
 _DIGIT = re.compile(r"\d")
-_ASCII_LOWER = re.compile(r"[a-z]")
+_ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 _CRAWLER_DATE = re.compile(r"^date\s+\d{4}-\d{2}(-\d{2})?\b")
 _DATE_OR_TIME = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}([/.\-]\d{2,4})?\b|\b\d{1,2}:\d{2}\b")
 
@@ -48,6 +48,7 @@ class ChromeRules:
     """``rules/chrome.json``, compiled."""
 
     teaser_markers: frozenset[str]
+    longest_teaser_marker: int
     chrome_line: re.Pattern[str]  # the chrome lines' patterns as one alternation
     banner_min_words: int
     banner_min_upper_share: float
@@ -58,8 +59,10 @@ class ChromeRules:
     photo_credit: re.Pattern[str]
 
     def is_teaser_marker(self, line: str) -> bool:
-        key = line.strip().rstrip(":").strip().casefold()
-        return key in self.teaser_markers
+        key = line.strip().rstrip(":").strip()
+        # casefold never shortens a string: a line longer than every marker is none of them
+        # (most lines, not casefolded)
+        return len(key) <= self.longest_teaser_marker and key.casefold() in self.teaser_markers
 
     def is_chrome(self, line: str) -> bool:
         stripped = line.strip()
@@ -67,10 +70,16 @@ class ChromeRules:
 
     def is_banner(self, line: str) -> bool:
         words = line.split(maxsplit=self.banner_min_words - 1)  # enough to count to the least
-        if len(words) < self.banner_min_words or _DIGIT.search(line) and _DATE_OR_TIME.search(line):
+        if len(words) < self.banner_min_words:
+            return False
+        # More a-z than this and its letters are too few upper case: a sentence, at once (most
+        # lines, tested first). a-z counted in C: the ASCII part less itself without a-z.
+        ascii_part = line.encode("ascii", "ignore")
+        ascii_lower = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LOWER))
+        if ascii_lower > 2 * (1 - self.banner_min_upper_share) * len(line):
+            return False
+        if _DIGIT.search(line) and _DATE_OR_TIME.search(line):
             return False  # a byline in capitals with its timestamp is no slogan
-        if len(_ASCII_LOWER.findall(line)) > 2 * (1 - self.banner_min_upper_share) * len(line):
-            return False  # (its letters not upper case are more than these: a sentence, at once)
         letters = "".join(filter(str.isalpha, line))
         if not letters:
             return False
@@ -104,8 +113,10 @@ def _default_rules() -> ChromeRules:
 
 
 def _compile(data: rule_files.Chrome) -> ChromeRules:
+    markers = frozenset(nfc(m).strip().rstrip(":").strip().casefold() for m in data.teaser_markers)
     return ChromeRules(
-        teaser_markers=frozenset(nfc(m).strip().rstrip(":").strip().casefold() for m in data.teaser_markers),
+        teaser_markers=markers,
+        longest_teaser_marker=max(map(len, markers), default=0),
         # A full match of the alternation is a full match of one of them (sre backtracks
         # into the next branch), in one call.
         chrome_line=re.compile("|".join(f"(?:{nfc(p)})" for p in data.chrome_lines), re.IGNORECASE),

@@ -382,3 +382,18 @@ def test_banner_test_is_its_definition_on_every_line_and_random_lines() -> None:
     assert sum(map(rules.is_banner, lines)) > 10
     for line in lines:
         assert rules.is_banner(line) == _banner_by_definition(rules, line), line
+
+
+@needs_shared
+def test_teaser_marker_test_is_its_definition_on_every_line_and_marker_variants() -> None:
+    rules = load_chrome_rules()
+    markers = rule_files.Rules.default().chrome.teaser_markers
+    lines = [line for folder in ("seeds", "dev", "dev2", "offtopic")
+             for f in sorted((SHARED / folder).glob("*.txt")) for line in f.read_text(encoding="utf-8").split("\n")]
+    # casefold lengthens "ẞ" and "ŉ": a line of them is longer than the marker it folds to
+    variants = [f"  {v} :: " for m in markers for v in (m, m.upper(), m.title())]
+    variants += ["ẞ" * 3, "ŉ Đọc thêm", "Đọc thêm" + "ẞ"]
+    assert all(rules.is_teaser_marker(f"  {m.upper()} : ") for m in markers)
+    for line in lines + variants:
+        key = line.strip().rstrip(":").strip().casefold()
+        assert rules.is_teaser_marker(line) == (key in rules.teaser_markers), line
