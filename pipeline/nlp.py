@@ -15,6 +15,7 @@ from typing import Any
 
 from .schema import Span
 from .tagging import pos_tag, sent_tokenize
+from .text import caseless
 
 
 @dataclass
@@ -24,6 +25,11 @@ class Sentence:
     end: int
     index: int
     paragraph: int
+
+    @cached_property
+    def low(self) -> str:
+        """The text ``caseless`` (searched by several components' patterns)."""
+        return caseless(self.text)
 
     @cached_property
     def tagged(self) -> list[tuple[str, str]]:
@@ -55,6 +61,11 @@ class Doc:
     # spans by kind, sorted, with their starts; rebuilt when spans were added since
     _by_kind: dict[str, tuple[list[Span], list[int]]] = field(default_factory=dict, repr=False)
     _indexed: int = field(default=-1, repr=False)
+
+    @cached_property
+    def low(self) -> str:
+        """The text ``caseless`` (searched by several components' patterns)."""
+        return caseless(self.text)
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence holding ``offset`` (a binary search: sentences are in order)."""

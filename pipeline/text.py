@@ -11,15 +11,18 @@
 - ``B`` / ``E``: word boundaries (``\\w`` is Unicode-aware, Vietnamese letters included);
 - ``alternation`` / ``words_regex``: a regex alternation of literal words, longest first;
   ``whole_words``: the same as whole words, for a case-sensitive search, in a form sre
-  scans faster.
+  scans faster;
+- ``last_few``: a function of a text with its results kept for the last few texts.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Iterator
+from functools import lru_cache, wraps
+from typing import Callable, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 B = r"(?<!\w)"
 """Start of a word: no letter or digit before."""
@@ -174,14 +177,42 @@ OTHER_DIGIT = re.compile(r"[^\D0-9]")
 serve a text with one (``Sought.digits``)."""
 
 
+def last_few(size: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
+    """A function of a text with its results kept for the last ``size`` texts, by identity:
+    an article's text is searched by one finder after another. (The texts are held, so no
+    other object takes their id; the tuple is read and replaced whole, so that threads, a
+    dask worker's, never mix two texts.)"""
+    def decorate(function: Callable[[str], T]) -> Callable[[str], T]:
+        kept: tuple[tuple[str, T], ...] = ()
+
+        @wraps(function)
+        def kept_for_last(text: str) -> T:
+            nonlocal kept
+            last = kept
+            for seen, result in last:
+                if seen is text:
+                    return result
+            result = function(text)
+            kept = ((text, result), *last[: size - 1])
+            return result
+        return kept_for_last
+    return decorate
+
+
+@last_few(4)
+def has_other_digit(text: str) -> bool:
+    """Whether ``text`` has an ``OTHER_DIGIT`` (a scan of the whole text, asked by each
+    finder of digits in turn)."""
+    return OTHER_DIGIT.search(text) is not None
+
+
 def matches_at(finder: re.Pattern[str], pattern: re.Pattern[str], text: str,
-               finder_text: str | None = None) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)``, with ``pattern`` tried only where ``finder`` matches
+               finder_text: str | None = None, pos: int = 0) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos)``, with ``pattern`` tried only where ``finder`` matches
     (in ``finder_text``, of the same length: e.g. ``caseless(text)``): ``finder`` matches
     wherever ``pattern`` does, written so that sre skips to those places (``word_start``)
     where ``pattern`` cannot. Neither may match an empty string."""
     scanned = text if finder_text is None else finder_text
-    pos = 0
     while (found := finder.search(scanned, pos)) is not None:
         match = pattern.match(text, found.start())
         if match is None:
@@ -206,7 +237,7 @@ class Sought:
     def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
         """The pattern's matches in ``text``; ``low``: ``caseless(text)``, if at hand."""
         scanned = (caseless(text) if low is None else low) if self.caseless else text
-        if self.digits and OTHER_DIGIT.search(scanned):
+        if self.digits and has_other_digit(scanned):
             return self.pattern.finditer(text)
         return matches_at(self.at, self.pattern, text, scanned)
 

@@ -87,3 +87,34 @@ def test_shared_off_topic_pages_are_set_aside_and_no_report_is_lost(shared, tmp_
     off_topic = sum(1 for v in gold.values() if not v)
     assert lost == []
     assert len(kept) <= 0.05 * off_topic, kept
+
+
+def test_off_topic_kinds_found_in_one_scan_are_each_kinds_own_first_match():
+    """``Relevance._off_topic`` tries the kinds only where a word of one starts: each kind's
+    match is the one its own search finds, on every paragraph of the shared texts and on
+    strings of the kinds' words run together (overlapping, nested, cut short)."""
+    import random
+
+    from pipeline.extract.relevance import Relevance
+    from pipeline.rules import Rules
+    from pipeline.text import fold
+    from tests import SHARED
+
+    scorer = Relevance(Rules.default())
+    texts = [fold(line) for sub in ("seeds", "dev", "dev2", "offtopic")
+             for p in sorted((SHARED / sub).glob("*.txt")) for line in p.read_text(encoding="utf-8").split("\n")]
+    words = [fold(w) for ws in Rules.default().relevance.off_topic.values() for w in ws]
+    rnd = random.Random(5)
+    texts += [" ".join(rnd.choice(words)[: rnd.choice([None, None, -1, 3])] for _ in range(rnd.randint(1, 9)))
+              for _ in range(2000)]
+    # a word that starts inside another's: "a b" and "b c" printed as "a b c"
+    split = [w.split() for w in words]
+    overlaps = [" ".join(a + b[k:]) for a in split for b in split if a != b
+                for k in range(1, min(len(a), len(b))) if a[-k:] == b[:k]]
+    assert overlaps
+    texts += overlaps
+    assert sum(bool(scorer._off_topic(t)) for t in texts) > 500
+    for text in texts:
+        own = {kind: rx.search(text) for kind, rx in scorer.off_topic.items()}
+        assert {k: m.span() for k, m in scorer._off_topic(text).items()} == \
+            {k: m.span() for k, m in own.items() if m}, text[:80]

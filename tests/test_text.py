@@ -72,6 +72,16 @@ def test_caseless_regex_finds_what_ignorecase_finds(name, words, texts) -> None:
         assert _spans(grouped, low) == expected, (name, text[:80])
 
 
+def test_meeting_words_are_found_where_ignorecase_finds_them(texts) -> None:
+    from pipeline.extract.meeting import Meeting
+
+    words = Rules.default().meetings.meeting_kinds
+    plain = re.compile(rf"{B}(?:{alternation(words)}){E}", re.I)
+    fast = Meeting(Rules.default()).meeting_words  # searched in the text made caseless
+    for text in texts + _odd(words):
+        assert _spans(fast, caseless(text)) == _spans(plain, text), text[:80]
+
+
 def test_caseless_regex_keeps_escapes_and_refuses_letters_it_cannot_fold() -> None:
     assert caseless_regex(r"^\W*Đề Nghị\S").pattern == r"^\W*đề nghị\S"
     with pytest.raises(ValueError):
@@ -245,3 +255,34 @@ def test_strip_accents_is_nfd_without_combining_marks(texts) -> None:
                    for _ in range(rnd.randint(1, 5))) for _ in range(3000)]
     assert [strip_accents(w) for w in words + odd] == [plain(w) for w in words + odd]
     assert strip_accents("Đắk Lắk, Thừa Thiên Huế") == "Dak Lak, Thua Thien Hue"
+
+
+def test_last_few_keeps_the_results_of_the_last_texts_by_identity() -> None:
+    from pipeline.text import last_few
+
+    calls: list[str] = []
+
+    @last_few(2)
+    def length(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    a, b, c = "".join(["a", "bc"]), "".join(["d", "ef", "g"]), "".join(["hi", "j"])
+    assert [length(a), length(b), length(a)] == [3, 4, 3] and calls == [a, b]
+    assert length("".join(["ab", "c"])) == 3 and len(calls) == 3  # equal, another object: computed
+    assert length(c) == 3 and length(b) == 4 and len(calls) == 5  # only the last two are kept
+
+
+def test_outlet_tags_tried_at_line_starts_are_the_patterns_own_matches(texts) -> None:
+    from pipeline.extract.meeting import TAG, tags
+
+    rnd = random.Random(11)
+    pieces = ["\n", "\n\n", " ", "  ", "(QBĐT)", "(PLVN)", "BBK", "TTXVN", "-", "–", " - ", "(", ")",
+              "Hà Nội", "x", "AB", "(ab cd)", "\t"]
+    odd = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(3000)]
+    found = 0
+    for text in texts + odd + ["", "\n", "BBK -", "\nBBK -x\n(QBĐT) - y"]:
+        expected = [m.span() for m in TAG.finditer(text)]
+        assert [m.span() for m in tags(text)] == expected, text[:80]
+        found += bool(expected)
+    assert found > 200

@@ -12,7 +12,7 @@ from ..intervals import Spans
 from ..nlp import Doc
 from ..rules import Rules
 from ..schema import AssociationCount
-from ..text import B, DIGITS, E, Sought, alternation, caseless, caseless_regex, words_start
+from ..text import B, DIGITS, E, Sought, alternation, caseless_regex, words_start
 from .common import evidence
 from .component import Component
 
@@ -81,7 +81,7 @@ class Counts:
         seen, said = Spans(), set()
         # literal tests spare a scan: a fraction has its "/", member units their noun
         absent = {self.fraction: "/" not in doc.text, self.member_units: not self.member_noun.search(doc.text)}
-        low = caseless(doc.text)
+        low = doc.low
         for rx in (self.fraction, self.count, self.member_units, self.governed, self.places):
             if absent.get(rx):
                 continue

@@ -14,7 +14,7 @@ from datetime import date
 
 from ..nlp import Doc
 from ..rules import Rules
-from ..text import DIGITS, Sought, alternation, caseless, caseless_regex, word_start, words_start
+from ..text import DIGITS, Sought, alternation, caseless_regex, word_start, words_start
 from .component import Component
 
 D, M, Y = r"(\d{1,2})", r"(\d{1,2})", r"(\d{4})"
@@ -121,7 +121,7 @@ class Dates:
     def meeting_date(self, doc: Doc, published: str | None) -> tuple[Found, str | None]:
         """The meeting's date (ISO) and time of day, from the first date expression of the
         story that is not the page's own timestamp nor a document's date of issue."""
-        text, low = doc.text, caseless(doc.text)
+        text, low = doc.text, doc.low
         for m in self.meeting_dates.finditer(low):
             if is_document_date(text, m.start()) or self._on_timestamp_line(text, m.start()):
                 continue

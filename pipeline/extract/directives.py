@@ -83,7 +83,7 @@ class Directives:
         spans = doc.spans_of("official")
         names = (spans, [s.start for s in spans])
         long_titles = [(o.name, fold(t)) for o in officials for t in o.titles if len(t.split()) >= 3]
-        captions = {s.paragraph for s in doc.sentences if self.caption.search(caseless(s.text))}
+        captions = {s.paragraph for s in doc.sentences if self.caption.search(s.low)}
 
         def tasks(sentence, body: str, who: str | None) -> list[Directive]:
             return [d for d in _tasks(doc, sentence, body, who, self.dropped_opener)
@@ -93,7 +93,7 @@ class Directives:
             text = sentence.text
             if len(text.split()) < 4 or sentence.paragraph in captions:
                 continue
-            low = caseless(text)
+            low = sentence.low
             intro = self._intro(low)
             adopted = self.adopted.search(low) or self.agreed.search(low)
             if adopted and (intro is None or adopted.start() < intro.start()):

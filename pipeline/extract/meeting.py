@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Iterator
 
 from ..gazetteer import find_districts, find_domains, find_provinces, province_of_outlet, successor
 from ..nlp import Doc, Sentence
 from ..rules import Rules
-from ..text import B, E, alternation, fold
+from ..text import B, E, alternation, caseless, caseless_regex, fold, matches_at, whole_words
 from .common import evidence
 from .component import Component
 from .mentions import Mentions
@@ -21,6 +22,16 @@ from .mentions import Mentions
 # "[^\S\n]*", not "\s*": from each line break, "\s*" would rescan the blank lines after it
 # (the other stories of a listing page are blanked out), quadratically
 TAG = re.compile(r"(?:^|\n)[^\S\n]*(?:\(([^()\n]{2,20})\)\s*[-–—]|([A-ZĐ]{2,6})\s*[-–—])")
+_LINE_BREAK = re.compile(r"\n")
+
+
+def tags(text: str) -> Iterator[re.Match[str]]:
+    """``TAG.finditer(text)``, tried only where a tag can start: at the text's start (both
+    of its branches) and at a line break."""
+    first = TAG.match(text)
+    if first is not None:
+        yield first
+    yield from matches_at(_LINE_BREAK, TAG, text, pos=first.end() if first is not None else 1)
 
 
 class Meeting:
@@ -28,7 +39,9 @@ class Meeting:
 
     def __init__(self, rules: Rules):
         r = rules.meetings
-        self.meeting_words = re.compile(rf"{B}(?:{alternation(r.meeting_kinds)}){E}", re.I)
+        # Searched in the sentence made ``caseless``: re.I's matches, sre skipping ahead to
+        # the words' first letters (it cannot under re.I).
+        self.meeting_words = caseless_regex(whole_words(map(caseless, r.meeting_kinds)))
         self.not_venue = re.compile(rf"(?:{alternation(r.not_venue_before)})\s*$", re.I)
         self.venue = re.compile(rf"{B}(?:{alternation(r.venue_words)})\s+([^,;.]*(?:\([^)]*\))?)")
         # "MTTQ Việt Nam tỉnh X", "chính trị - xã hội": a marker followed by these is local.
@@ -50,7 +63,7 @@ class Meeting:
             hit = province_of_outlet(domain)
             if hit:
                 return domain, hit[1], (start, end)
-        for m in TAG.finditer(text):
+        for m in tags(text):
             group = 1 if m.group(1) else 2
             tag = m.group(group).strip()
             hit = province_of_outlet(tag)
@@ -70,15 +83,15 @@ class Meeting:
             if s:
                 return s
         for s in doc.sentences:
-            if self.meeting_words.search(s.text) and len(s.text.split()) > 6:
+            if self.meeting_words.search(s.low) and len(s.text.split()) > 6:
                 return s
         return doc.sentences[0] if doc.sentences else None
 
     def kind(self, lead: Sentence | None) -> str | None:
         if lead is None:
             return None
-        m = self.meeting_words.search(lead.text)
-        return m.group(0).lower() if m else None
+        m = self.meeting_words.search(lead.low)
+        return lead.text[m.start(): m.end()].lower() if m else None
 
     def province(self, doc: Doc, lead: Sentence | None, outlet_province: str | None
                  ) -> tuple[str | None, str, tuple[int, int] | None]:

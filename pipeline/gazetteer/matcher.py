@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from ..intervals import Disjoint
 from ..rules import Rules
-from ..text import fold, fold_same_len, nfc, word_start
+from ..text import fold, fold_same_len, last_few, nfc, word_start
 
 LETTERS_RE = re.compile(r"[^\W\d_]+")
 _PREV_WORD_RE = re.compile(r"([^\W\d_]+)[ \t\u00a0]+$")
@@ -39,12 +39,17 @@ def _pattern_for(variant: str) -> str:
     return _WORD_START + "".join(out) + r"(?!\w)"
 
 
-def _case_ok(printed: str, variant: str) -> bool:
-    """Each word of the variant that starts upper-case must start upper-case as printed."""
-    pw, vw = LETTERS_RE.findall(printed), LETTERS_RE.findall(variant)
-    if len(pw) != len(vw):
+def _capitals(variant: str) -> tuple[bool, ...]:
+    """Per word of the variant, whether it starts upper-case (``_case_ok``)."""
+    return tuple(w[0].isupper() for w in LETTERS_RE.findall(variant))
+
+
+def _case_ok(printed_words: list[str], capitals: tuple[bool, ...]) -> bool:
+    """Each word of the variant that starts upper-case (its ``_capitals``) must start
+    upper-case as printed (``printed_words``: the printed text's words)."""
+    if len(printed_words) != len(capitals):
         return False
-    return all(not v[0].isupper() or p[0].isupper() for p, v in zip(pw, vw))
+    return all(not upper or p[0].isupper() for p, upper in zip(printed_words, capitals))
 
 
 def _trie_pattern(node: dict, tails: list) -> str:
@@ -70,23 +75,9 @@ def first_word(s: str) -> str:
     return m.group() if m else s[:1]
 
 
-_FOLDS_KEPT = 4
-_last_folded: tuple[tuple[str, str], ...] = ()
-
-
-def _folded(text: str) -> str:
-    """``fold_same_len(text)``, kept for the last few texts: the gazetteers and the
-    association finder match the same article's text one after the other, with a place's
-    few words in between. The tuple is read and replaced whole, so that threads (a dask
-    worker's) never mix two texts."""
-    global _last_folded
-    kept = _last_folded
-    for last_text, last_folded in kept:
-        if last_text is text:
-            return last_folded
-    folded = fold_same_len(text)
-    _last_folded = ((text, folded), *kept[: _FOLDS_KEPT - 1])
-    return folded
+# The gazetteers and the association finder match the same article's text one after the
+# other, with a place's few words in between.
+_folded = last_few(4)(fold_same_len)
 
 
 class Matcher:
@@ -106,6 +97,7 @@ class Matcher:
             g["na"].update(nfc(x) for x in not_after)
         for fv, g in groups.items():
             g["re"] = re.compile(_pattern_for(fv))
+            g["capitals"] = [(v, _capitals(v)) for v in g["variants"]]
             g["len"] = len(fv)
             self._by_first.setdefault(first_word(fv), []).append(g)
         for lst in self._by_first.values():
@@ -148,7 +140,8 @@ class Matcher:
                     continue
                 end = mm.end()
                 printed = text[start:end]
-                variant = next((v for v in g["variants"] if _case_ok(printed, v)), None)
+                words = LETTERS_RE.findall(printed)
+                variant = next((v for v, capitals in g["capitals"] if _case_ok(words, capitals)), None)
                 if variant is None or not self._context_ok(text, start, end, g):
                     continue
                 if accept is not None and not accept(text, start, end, g["payload"]):
@@ -164,7 +157,9 @@ class Matcher:
 
     @staticmethod
     def _context_ok(text: str, start: int, end: int, g) -> bool:
-        pm = _PREV_WORD_RE.search(text, max(0, start - 40), start)
+        # The words around are looked for only where a rule reads them (the associations'
+        # variants have none).
+        pm = _PREV_WORD_RE.search(text, max(0, start - 40), start) if g["na"] or g["person"] else None
         if pm:
             prev = pm.group(1)
             if prev in g["na"]:
@@ -172,7 +167,7 @@ class Matcher:
             if (g["person"] and prev[0].isupper() and not (len(prev) > 1 and prev.isupper())
                     and fold(prev) in name_syllables()):
                 return False
-        nm = _NEXT_WORD_RE.search(text[end:end + 40])
+        nm = _NEXT_WORD_RE.search(text[end:end + 40]) if g["nb"] else None
         if nm and nm.group(1) in g["nb"]:
             return False
         return True
