@@ -16,6 +16,10 @@ from ..text import B, DIGITS, E, Sought, alternation, caseless_regex, words_star
 from .common import evidence
 from .component import Component
 
+_CLAUSE_END = re.compile(r"[,;.\n]")
+_CLAUSE_START = re.compile(r",|\svà\s")
+_SPACES = re.compile(r"\s+")
+
 
 class Counts:
     """The count patterns of one set of rules."""
@@ -96,7 +100,7 @@ class Counts:
                 if seen.covers(span[0]):
                     continue
                 seen.add(*span)
-                after = re.split(r"[,;.\n]", doc.text[span[1]: span[1] + 80])[0]
+                after = _CLAUSE_END.split(doc.text[span[1]: span[1] + 80])[0]
                 if self.awarded.search(after):
                     continue  # "5 hội được tặng Bằng khen": winners of an award, not a count
                 kind = ("total" if self.total.search(doc.text[max(0, span[0] - 30): span[0]])
@@ -136,7 +140,7 @@ class Counts:
         clause_start = max(text.rfind(c, 0, at) for c in ";.\n") + 1
         # Within the clause, only the part that governs this number ("giải thể 5 hội và phê
         # duyệt điều lệ cho 7 hội": the 7 were not dissolved).
-        window = re.split(r",|\svà\s", text[clause_start:at])[-1]
+        window = _CLAUSE_START.split(text[clause_start:at])[-1]
         best = None
         for kind, rx in self.kinds:
             for m in rx.finditer(window):
@@ -151,7 +155,7 @@ class Counts:
 
 
 def _head(subject: str) -> str:
-    return re.sub(r"\s+", " ", subject).strip()
+    return _SPACES.sub(" ", subject).strip()
 
 
 COUNTS = Component("counts", requires=(), assigns=("association_counts", "span:count"), factory=Counts)

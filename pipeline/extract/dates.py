@@ -28,6 +28,10 @@ WORDY_DATES = Sought(WORDY_DATE, caseless_regex(word_start("ngày") + r"\s+\d{1,
                      caseless=True)
 ISO_META = re.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 CLOCK = re.compile(r"(?<!\d)\d{1,2}\s*[:h]\s*\d{2}(?!\d)")
+# A document's number right before: "số 118-QĐ/TW ngày", "số 979 ngày" (is_document_date).
+_DOCUMENT_NUMBER_BEFORE = re.compile(
+    r"(?:\d+[-/][\w/\-]*[^\W\d_][\w/\-]*|\bsố\s+\d+)[ \t]*,?[ \t]*(?:ngày[ \t]*)?$", re.I)
+_LINE = re.compile(r"[^\n]+")
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,7 @@ def is_document_date(text: str, at: int) -> bool:
     """'Quyết định số 118-QĐ/TW ngày 22-8-2023', 'Quyết định số 979 ngày 6-4-2018': a date
     right after a document number."""
     before = text[max(0, at - 40): at]
-    return bool(re.search(r"(?:\d+[-/][\w/\-]*[^\W\d_][\w/\-]*|\bsố\s+\d+)[ \t]*,?[ \t]*(?:ngày[ \t]*)?$",
-                          before, re.I))
+    return bool(_DOCUMENT_NUMBER_BEFORE.search(before))
 
 
 class Dates:
@@ -93,7 +96,7 @@ class Dates:
         on a short line with a clock time or dateline words, or alone on its line (not
         the first), near the top of the page."""
         text = doc.text
-        for n, line in enumerate(re.finditer(r"[^\n]+", text[:3000])):
+        for n, line in enumerate(_LINE.finditer(text[:3000])):
             s = line.group()
             meta = ISO_META.match(s)
             if meta:

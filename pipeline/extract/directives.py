@@ -24,6 +24,9 @@ from .component import Component
 
 # A headline or lead that quotes a leader: "Tổng Bí thư Nguyễn Phú Trọng: Các cấp Hội ... cần ...".
 QUOTED = re.compile(r"^(?:Theo\s+)?(?P<who>[^:,]{4,90})(?:\s*:\s*|,\s+)")
+_QUOTES = re.compile(r"^[“\"'‘]+|[”\"'’]+$")
+_TRAILING_DOTS = re.compile(r"(?:\.{3}|…)?[./]*\s*$")
+_WORDS = re.compile(r"\w+")
 QUIET_LIMIT = 4  # a speech is over after this many sentences without a task
 
 
@@ -229,8 +232,8 @@ def _tasks(doc: Doc, sentence: Sentence, body: str, speaker: str | None, dropped
 
 def _clean(task: str, dropped) -> str:
     task = task.strip()
-    task = re.sub(r"^[“\"'‘]+|[”\"'’]+$", "", task).strip()
-    task = re.sub(r"(?:\.{3}|…)?[./]*\s*$", "", task)
+    task = _QUOTES.sub("", task).strip()
+    task = _TRAILING_DOTS.sub("", task)
     task = dropped.sub("", task)
     return task.strip(" ,.;:“”\"")
 
@@ -239,7 +242,7 @@ def _dedupe(found: list[Directive]) -> list[Directive]:
     """A headline and the body often state the same task: keep the longer one."""
     kept: list[tuple[Directive, set[str]]] = []
     for d in sorted(found, key=lambda d: -len(d.text)):
-        words = set(re.findall(r"\w+", fold(d.text)))
+        words = set(_WORDS.findall(fold(d.text)))
         if any(k.speaker == d.speaker and len(words & kw) >= 0.7 * len(words) for k, kw in kept):
             continue
         kept.append((d, words))

@@ -38,6 +38,14 @@ CAPITALISED = re.compile(rf"[’'&{_UPPER}\U00010000-\U0010FFFF](?<![\w’'&][\s
 # lower-case word it ends the title ("Phó Trưởng Ban và lãnh đạo các vụ").
 _AND = re.compile(r"\svà\s+(\w)")
 _EMPTY = re.compile("")
+# Module-level patterns of the title helpers, compiled once (each is called per name).
+_CLAUSE_BREAK = re.compile(r"[;:]")
+_IS_BEFORE_NAME = re.compile(r"\s+là\s+(?:ông|bà|đồng chí|đ/c)?\s*$")
+_CAC = re.compile(r"(?:^|\s)các\s")
+_AFTER_NAME = re.compile(r"\s*(?:,|\(|[-–—])\s*")
+_TITLE_BREAK = re.compile(r",|\s[-–—]\s")
+_HYPHEN_IN_WORD = re.compile(r"(?<=\w)[-–]")
+_SPACES = re.compile(r"\s+")
 
 
 def capitalised_words(text: str) -> list[tuple[int, int, str]]:
@@ -242,10 +250,10 @@ class Officials:
 
     def _titles_before(self, before: str) -> tuple[list[str], bool]:
         """Titles printed right before a name ("UVTV Tỉnh ủy, Trưởng ban Dân vận Tỉnh ủy X")."""
-        chunk = re.split(r"[;:]", before)[-1]
+        chunk = _CLAUSE_BREAK.split(before)[-1]
         honorific = bool(self.honorific.search(fold_in_place(chunk.rstrip())))
         # "Phó Chủ tịch thường trực ... là bà Name": the title before "là"
-        chunk = re.sub(r"\s+là\s+(?:ông|bà|đồng chí|đ/c)?\s*$", " ", chunk)
+        chunk = _IS_BEFORE_NAME.sub(" ", chunk)
         segments = _segments(chunk)
         titles: list[str] = []
         for k in range(len(segments) - 1, -1, -1):
@@ -276,7 +284,7 @@ class Officials:
         last_name_end = max([e for _, e in self.name_spans(header)] or [0])
         at = last_name_end
         header = header[last_name_end:]
-        cac = list(re.finditer(r"(?:^|\s)các\s", header))
+        cac = list(_CAC.finditer(header))
         if cac:
             at += cac[-1].end()
             header = header[cac[-1].end():]
@@ -296,11 +304,11 @@ class Officials:
         if appointed:
             body = until_next[appointed.end():]
         else:
-            m = re.match(r"\s*(?:,|\(|[-–—])\s*", until_next)
+            m = _AFTER_NAME.match(until_next)
             if not m:
                 return []
             body = until_next[m.end():]
-        body = re.split(r"[;:]", body)[0]
+        body = _CLAUSE_BREAK.split(body)[0]
         titles, skipped = [], False
         for seg in self._split_titles(body):
             seg = seg.strip().rstrip(")")
@@ -325,8 +333,8 @@ class Officials:
         """Split at commas and dashes; a hyphen inside a word ("Đài PT-TH") splits only where
         a title follows it ("Rah Lan Chung-Phó Bí thư Tỉnh ủy")."""
         parts = []
-        for piece in re.split(r",|\s[-–—]\s", body):
-            cuts = [0] + [m.end() for m in re.finditer(r"(?<=\w)[-–]", piece)
+        for piece in _TITLE_BREAK.split(body):
+            cuts = [0] + [m.end() for m in _HYPHEN_IN_WORD.finditer(piece)
                           if self._head(piece[m.end():].lstrip(), anchored=True)]
             parts += [piece[a:b].rstrip("-–") for a, b in zip(cuts, cuts[1:] + [len(piece)])]
         return parts
@@ -336,7 +344,7 @@ class Officials:
         stop = self._stop(title)
         if stop is not None:
             title = title[: max(0, stop)]
-        title = re.sub(r"\s+", " ", title).strip(" ,.-–")
+        title = _SPACES.sub(" ", title).strip(" ,.-–")
         if title.count("(") > title.count(")"):
             title = title[: title.rfind("(")].strip()
         return " ".join(title.split()[:16])
@@ -431,7 +439,7 @@ def _masked(sentence: Sentence, mentions: list[Mention]) -> str:
 
 
 def _segments(chunk: str) -> list[str]:
-    return [s.strip() for s in re.split(r",|\s[-–—]\s", chunk)]
+    return [s.strip() for s in _TITLE_BREAK.split(chunk)]
 
 
 def _locate(text: str, title: str, lo: int, hi: int, last: bool = False) -> tuple[int | None, int | None]:
