@@ -177,17 +177,20 @@ OTHER_DIGIT = re.compile(r"[^\D0-9]")
 serve a text with one (``Sought.digits``)."""
 
 
-def last_few(size: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
-    """A function of a text with its results kept for the last ``size`` texts, by identity:
-    an article's text is searched by one finder after another. (The texts are held, so no
-    other object takes their id; the tuple is read and replaced whole, so that threads, a
-    dask worker's, never mix two texts.)"""
+def last_few(size: int, min_length: int = 0) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
+    """A function of a text with its results kept for the last ``size`` texts of at least
+    ``min_length`` characters, by identity: an article's text is searched by one finder
+    after another, with short ones (a name's words) in between, which are not kept. (The
+    texts are held, so no other object takes their id; the tuple is read and replaced
+    whole, so that threads, a dask worker's, never mix two texts.)"""
     def decorate(function: Callable[[str], T]) -> Callable[[str], T]:
         kept: tuple[tuple[str, T], ...] = ()
 
         @wraps(function)
         def kept_for_last(text: str) -> T:
             nonlocal kept
+            if len(text) < min_length:
+                return function(text)
             last = kept
             for seen, result in last:
                 if seen is text:
@@ -199,7 +202,7 @@ def last_few(size: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
     return decorate
 
 
-@last_few(4)
+@last_few(4, min_length=200)
 def has_other_digit(text: str) -> bool:
     """Whether ``text`` has an ``OTHER_DIGIT`` (a scan of the whole text, asked by each
     finder of digits in turn)."""

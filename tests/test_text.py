@@ -286,3 +286,18 @@ def test_outlet_tags_tried_at_line_starts_are_the_patterns_own_matches(texts) ->
         assert [m.span() for m in tags(text)] == expected, text[:80]
         found += bool(expected)
     assert found > 200
+
+
+def test_last_few_keeps_no_short_text_and_short_texts_evict_nothing() -> None:
+    from pipeline.text import last_few
+
+    calls: list[str] = []
+
+    @last_few(1, min_length=3)
+    def length(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    long, short = "".join(["ab", "cd"]), "".join(["x", "y"])
+    assert [length(long), length(short), length(short), length(long)] == [4, 2, 2, 4]
+    assert calls == [long, short, short]  # the long text kept across the short ones

@@ -76,8 +76,9 @@ def first_word(s: str) -> str:
 
 
 # The gazetteers and the association finder match the same article's text one after the
-# other, with a place's few words in between.
-_folded = last_few(4)(fold_same_len)
+# other, with a place's or a name's few words in between.
+_folded = last_few(4, min_length=200)(fold_same_len)
+_nfc = last_few(4, min_length=200)(nfc)  # its check of a long text, once
 
 
 class Matcher:
@@ -123,11 +124,11 @@ class Matcher:
     def can_start(self, text: str) -> bool:
         """Whether a variant may match at the start of ``text``: ``find`` has a match at 0
         only then (one test of the first-words pattern, for callers that want no other)."""
-        return self._any is not None and self._any.match(_folded(nfc(text))) is not None
+        return self._any is not None and self._any.match(_folded(_nfc(text))) is not None
 
     def find(self, text: str, accept=None):
         """(start, end, payload, variant, printed) of every match, in text order."""
-        text = nfc(text)
+        text = _nfc(text)
         folded = _folded(text)
         cands = []
         found = self._any.search(folded) if self._any else None
