@@ -431,3 +431,32 @@ def test_a_district_after_its_committee_is_not_a_person():
     found = people("Tham dự có bà Ngô Thị Mỹ Lệ, Phó Trưởng ban Dân vận Huyện ủy Đồng Phú.")
     assert list(found) == ["Ngô Thị Mỹ Lệ"]
     assert found["Ngô Thị Mỹ Lệ"].titles == ["Phó Trưởng ban Dân vận Huyện ủy Đồng Phú"]
+
+
+def test_counts_literal_tests_only_skip_patterns_that_cannot_match():
+    """``Counts.association_counts`` skips a pattern whose literal is absent: wherever the
+    pattern matches (shared texts, and strings of the rules' numbers and nouns), the
+    literal test finds its literal."""
+    import random
+
+    from pipeline.extract.counts import Counts
+    from pipeline.rules import Rules
+    from pipeline.text import caseless
+    from tests import SHARED
+
+    counts, r = Counts(Rules.default()), Rules.default().counts
+    texts = [p.read_text(encoding="utf-8") for sub in ("seeds", "dev", "dev2", "offtopic")
+             for p in sorted((SHARED / sub).glob("*.txt"))]
+    words = [*r.number_words, "3", "12", "1.500", *r.governed_nouns, *r.nouns, *r.places, "/", "5/7",
+             r.member_units.noun, *r.member_units.before, "Đơn Vị", "CƠ SỞ"]
+    rnd = random.Random(9)
+    texts += [" ".join(rnd.choice(words) for _ in range(rnd.randint(2, 8))) for _ in range(3000)]
+    tests = {counts.fraction: lambda t: "/" in t, counts.member_units: lambda t: bool(counts.member_noun.search(t)),
+             counts.governed: lambda t: bool(counts.governed_noun.search(caseless(t)))}
+    matched = 0
+    for text in texts:
+        for rx, present in tests.items():
+            if rx.search(text):
+                matched += 1
+                assert present(text), (rx.pattern[:40], text[:80])
+    assert matched > 300

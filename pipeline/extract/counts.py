@@ -50,6 +50,7 @@ class Counts:
             rf"(?:{alternation(r.member_units.before)})\s+[^.;]*?hội[^.;]*?\s{number}\s+"
             rf"(?P<subject>{re.escape(r.member_units.noun)})", re.I)
         self.member_noun = re.compile(re.escape(r.member_units.noun), re.I)
+        self.governed_noun = caseless_regex(alternation(r.governed_nouns))  # in caseless text
         # Each pattern sought where a looser one of the same starts matches (text.Sought),
         # each branch from a literal so that sre skips ahead, in caseless text.
         nb, mult = r"[\w.,/]", rf"(?:\s+(?:{alternation(r.multipliers)}))?"
@@ -83,9 +84,11 @@ class Counts:
     def association_counts(self, doc: Doc) -> list[AssociationCount]:
         found: list[AssociationCount] = []
         seen, said = Spans(), set()
-        # literal tests spare a scan: a fraction has its "/", member units their noun
-        absent = {self.fraction: "/" not in doc.text, self.member_units: not self.member_noun.search(doc.text)}
+        # literal tests spare a scan: a fraction has its "/", member units and governed units
+        # their noun
         low = doc.low
+        absent = {self.fraction: "/" not in doc.text, self.member_units: not self.member_noun.search(doc.text),
+                  self.governed: not self.governed_noun.search(low)}
         for rx in (self.fraction, self.count, self.member_units, self.governed, self.places):
             if absent.get(rx):
                 continue
