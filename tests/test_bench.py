@@ -160,3 +160,21 @@ def test_a_rerun_leaves_out_the_inputs_that_failed(tmp_path: Path):
     with bench._failed_blanked(corpus, db) as left_out:
         assert left_out == 1 and corpus.read_text(encoding="utf-8") == "a\n\nc\n"
     assert corpus.read_text(encoding="utf-8") == "a\nb\nc\n"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("valgrind") is None, reason="valgrind is not installed")
+def test_instructions_per_page_are_counted(capsys):
+    from tools import instructions
+
+    instructions.main(["--shared", str(SHARED), "--pages", "3", "--warmup", "2"])
+    out = capsys.readouterr().out
+    found = re.search(r"instructions: ([\d.]+)M per page \(extract_one, pages 3-5 of the bench stream\)", out)
+    assert found and 1 < float(found.group(1)) < 1000, out
+
+
+def test_instructions_refuses_a_count_of_no_pages():
+    from tools import instructions
+
+    with pytest.raises(SystemExit, match="at least 1"):
+        instructions.main(["--pages", "0"])
