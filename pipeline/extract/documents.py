@@ -50,7 +50,7 @@ class Documents:
     def documents(self, doc: Doc) -> list[Document]:
         found: dict[str, Document] = {}
         text = doc.text
-        for m in self.citations.finditer(text):
+        for m in self.citations.finditer(text, doc.low):
             numbers = [n for n in re.split(r"\s*(?:,|và)\s*", m["nums"]) if n]
             bare = not any(re.search(r"[-/]", n) for n in numbers)
             if bare and any(_is_year(n) for n in numbers):
