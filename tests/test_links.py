@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,34 @@ def test_an_irrelevant_articles_officials_make_and_feed_no_person(tmp_path):
         assert store.db.execute(person_of).fetchone()[0] is None
         assert [r["id"] for r in store.db.table("people").rows] == ["ho-van-nam--ben-tre"]
         assert store.db.execute("pragma foreign_key_check").fetchall() == []
+
+
+def test_a_dangling_link_rolls_the_whole_refresh_back(tmp_path, monkeypatch):
+    """The refresh checks its foreign keys once, at its end, not at every row: a link to a
+    row that does not exist still stops it, with nothing of it kept, and the connection
+    checks every row again afterwards."""
+    db = tmp_path / "meetings.db"
+    extract([CORPUS], db)
+    before = officials(db)
+    real = links.bodies.refresh
+
+    def refresh_then_break(database):
+        counts = real(database)
+        database.execute("update officials set person_id = 'nobody' where id = (select min(id) from officials)")
+        database.execute("delete from people where id = 'tran-thanh-lam--ben-tre'")
+        return counts
+
+    monkeypatch.setattr(links.bodies, "refresh", refresh_then_break)
+    with Store(db) as store:
+        store.db.execute("update officials set person_id = null")
+        with pytest.raises(sqlite3.IntegrityError, match="officials row .* names no people row"):
+            links.refresh(store.db)
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.db.table("people").get("tran-thanh-lam--ben-tre")["appearances"] >= 1
+        assert store.db.execute("select count(*) from officials where person_id is not null").fetchone()[0] == 0
+        with pytest.raises(sqlite3.IntegrityError):  # checked row by row again
+            store.db.execute("update officials set person_id = 'nobody'")
+    monkeypatch.setattr(links.bodies, "refresh", real)
+    with Store(db) as store:
+        store.refresh_links()
+    assert officials(db) == before
