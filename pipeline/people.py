@@ -61,7 +61,7 @@ from typing import Any, Iterable, Mapping, MutableMapping, NamedTuple, Optional
 
 from . import gazetteer
 from .rules import Rules
-from .text import B, E, alternation, fold, nfc, strip_accents
+from .text import B, E, alternation, fold, nfc, slug
 
 CENTRAL = "central"
 UNKNOWN = "unknown"
@@ -215,10 +215,6 @@ def _title_signs(title: str) -> _TitleSigns:
                        bool(markers.local.search(folded)), bool(markers.central.search(folded)))
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", strip_accents(fold(text))).strip("-") or "x"
-
-
 def person_key(name: str, anchor: str, tier: Optional[str] = None, era: str = "pre2025") -> str:
     """The stable key of a person: folded name | anchor [| tier] [| era]."""
     parts = [name_key(name), anchor]
@@ -235,7 +231,7 @@ def person_id(key: str, taken: Optional[Mapping[str, str]] = None) -> str:
     maps ids already used to their keys: when the plain id belongs to another key (two
     names that differ only by accents), a short hash of the key is appended."""
     name, *rest = key.split("|")
-    plain = "--".join([_slug(name), *(_slug(part) for part in rest)])
+    plain = "--".join([slug(name), *(slug(part) for part in rest)])
     if taken is None or taken.get(plain, key) == key:
         return plain
     return plain + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
@@ -387,14 +383,15 @@ def _same_place(person: Person, anchor: Anchor) -> bool:
 def person_row(person: Person) -> dict[str, Any]:
     """The ``people`` row of a resolved person (without ``merged_into``)."""
     rows = sorted(person.appearances, key=_order)
-    names = Counter(nfc(r["name"]) for r in rows)
+    printed = [nfc(r["name"]) for r in rows]
+    names = Counter(printed)
     # the most printed form; ties go to the latest printed
-    last_index = {nfc(r["name"]): i for i, r in enumerate(rows)}
+    last_index = {n: i for i, n in enumerate(printed)}
     name = max(names, key=lambda n: (names[n], last_index[n]))
     dated = [r for r in rows if r.get("date")]
-    titled = [r for r in rows if _titles(r.get("titles"))]
+    titled = [(r, titles) for r in rows if (titles := _titles(r.get("titles")))]
     # The latest dated appearance with a title; an undated one only when none is dated.
-    dated_titled = [r for r in titled if r.get("date")]
+    dated_titled = [item for item in titled if item[0].get("date")]
     latest = (dated_titled or titled or [None])[-1]
     provinces = sorted({r["province"] for r in rows if r.get("province")})
     home = None if person.anchor in (CENTRAL, UNKNOWN) else person.anchor
@@ -404,7 +401,7 @@ def person_row(person: Person) -> dict[str, Any]:
         "name": name,
         "home_province": home,
         "level": level,
-        "latest_title": ", ".join(_titles(latest["titles"])) if latest else None,
+        "latest_title": ", ".join(latest[1]) if latest else None,
         "first_date": dated[0]["date"] if dated else None,
         "last_date": dated[-1]["date"] if dated else None,
         "appearances": len(rows),

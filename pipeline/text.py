@@ -6,6 +6,7 @@
 - ``fold_in_place``: the same without collapsing white space, so that an offset into the
   folded text is an offset into the original (search folded, cut from the original);
 - ``strip_accents``: no diacritics at all (đ → d), for ids and accent-less look-ups;
+- ``slug``: the words of a readable id (``Bến Tre`` → ``ben-tre``);
 - ``caseless`` / ``caseless_regex``: what ``re.IGNORECASE`` does, faster: a lower-case
   pattern searched in the text lowered (same length), so that sre can skip ahead in C;
 - ``B`` / ``E``: word boundaries (``\\w`` is Unicode-aware, Vietnamese letters included);
@@ -111,6 +112,16 @@ _fold_short = lru_cache(maxsize=1 << 12)(_fold)
 def strip_accents(s: str) -> str:
     """Every diacritic off, đ → d (case kept): "Bắc Kạn" → "Bac Kan"."""
     return nfc(s).translate(_UNACCENTED)
+
+
+_NOT_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 12)  # people's and bodies' ids: the same places and kinds again and again
+def slug(text: str) -> str:
+    """The words of a readable id: folded, without diacritics, every run of other
+    characters one hyphen ("Hội Nông dân" → "hoi-nong-dan"); "x" when none is left."""
+    return _NOT_SLUG_RE.sub("-", strip_accents(fold(text))).strip("-") or "x"
 
 
 class _Unaccented(dict):

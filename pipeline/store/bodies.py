@@ -54,7 +54,7 @@ from sqlite_utils import Database
 
 from .. import gazetteer, rules
 from ..extract.mentions import COLLECTIVE, OTHER, find_mentions
-from ..text import fold, nfc, strip_accents
+from ..text import fold, nfc, slug
 
 CENTRAL, PROVINCE, DISTRICT, COMMUNE = "central", "province", "district", "commune"
 LEVEL_SLUGS = {CENTRAL: "trung-uong", PROVINCE: "tinh", DISTRICT: "huyen", COMMUNE: "xa"}
@@ -133,11 +133,11 @@ class Body:
         return "|".join(fold(p) for p in parts if p)
 
     def plain_id(self) -> str:
-        province = (_slug(self.province) + ("-2025" if self.era == POST else "")
+        province = (slug(self.province) + ("-2025" if self.era == POST else "")
                     if self.province else None)
-        parts = [_slug(self.other or self.kind), LEVEL_SLUGS[self.level], province,
-                 _slug(self.district) if self.district else None,
-                 _slug(self.commune) if self.commune else None]
+        parts = [slug(self.other or self.kind), LEVEL_SLUGS[self.level], province,
+                 slug(self.district) if self.district else None,
+                 slug(self.commune) if self.commune else None]
         return "/".join(p for p in parts if p)
 
     def display_name(self) -> str:
@@ -216,10 +216,6 @@ def body_of(name: str, kind: str, level: Optional[str], province: Optional[str],
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", strip_accents(fold(text))).strip("-") or "x"
 
 
 def _is_province(place: Optional[str]) -> bool:

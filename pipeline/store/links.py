@@ -357,13 +357,16 @@ def refresh_people(db: Database) -> dict[str, int]:
         db.execute("create temp table _people_live (id text primary key)")
         db.execute("create temp table _people_moved (old text, new text, n integer, first text)")
         changed += max(db.execute(_NOT_RELEVANT).rowcount, 0)
+        # A name group's keys are its own: none is written before its group is read, so
+        # with no stored people there are none to look up (a first refresh).
+        none_stored = db.execute("select 1 from people limit 1").fetchone() is None
         cursor = db.execute(_APPEARANCES)
         fields = [d[0] for d in cursor.description]
         for grp, group in itertools.groupby(cursor, key=lambda values: values[0]):
             nkey = grp[:-1]  # group_order appends "|"
             rows = [dict(zip(fields, values)) for values in group]
             found = people_mod.resolve_name(nkey, rows, memo)
-            known, stored = _stored_people(db, [person.key for person in found])
+            known, stored = ({}, {}) if none_stored else _stored_people(db, [person.key for person in found])
             people_mod.assign_ids(found, known, taken)
             ids = {person.id for person in found}
             went: dict[tuple[str, str], list] = {}
