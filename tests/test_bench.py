@@ -123,8 +123,8 @@ def test_bench_tiny_run(tmp_path: Path, capsys):
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["articles"] == 12 and report["stream"]["distinct_texts"] == 12
     phases = report["phases"]
-    assert set(phases) == {"pipeline", "rerun", "rerun_j1", "pipeline_j2", "ner", "cost"}
-    for name in ("pipeline", "pipeline_j2", "ner"):
+    assert set(phases) == {"pipeline_j2_first", "pipeline", "rerun", "rerun_j1", "pipeline_j2", "ner", "cost"}
+    for name in ("pipeline_j2_first", "pipeline", "pipeline_j2", "ner"):
         assert phases[name]["articles"] + phases[name]["errors"] == 12
         assert phases[name]["articles_per_second"] > 0 and phases[name]["peak_rss_mb"] > 0
     for name in ("rerun", "rerun_j1"):
