@@ -12,8 +12,8 @@ Incremental and idempotent:
   the engine is started only when an input to extract is met: a run with nothing to
   extract loads no model and starts no worker;
 - a changed article's rows are replaced in one transaction (``Store.write_rows``); results
-  are written ``WRITE_BATCH`` articles per transaction, each article in a savepoint, so an
-  article is stored whole or not at all, also when the run is killed;
+  are written ``WRITE_BATCH`` articles per transaction (``Store.batch``), so an article is
+  stored whole or not at all, also when the run is killed;
 - results are written as their batches come back, not in input order, so that a slow
   article holds back no other's: the database is the same as in input order (up to row
   ids), since nothing stored depends on the order articles were written in (an id is read
