@@ -366,7 +366,8 @@ def refresh_people(db: Database) -> dict[str, int]:
             nkey = grp[:-1]  # group_order appends "|"
             rows = [dict(zip(fields, values)) for values in group]
             found = people_mod.resolve_name(nkey, rows, memo)
-            known, stored = ({}, {}) if none_stored else _stored_people(db, [person.key for person in found])
+            keys = [person.key for person in found]
+            known, stored = ({}, {}) if none_stored else _stored_people(db, keys)
             people_mod.assign_ids(found, known, taken)
             ids = {person.id for person in found}
             went: dict[tuple[str, str], list] = {}
