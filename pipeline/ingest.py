@@ -78,7 +78,8 @@ _VIET_LETTERS = frozenset(
 
 def normalize_text(text: str) -> str:
     """NFC, ``\\r\\n``/``\\r`` → ``\\n``, no leading BOM: the one text normalisation of ingest."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # (one scan in C; most texts have none)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
     return nfc(text)
