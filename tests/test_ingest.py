@@ -382,3 +382,56 @@ def test_the_same_text_in_utf8_is_read(tmp_path: Path) -> None:
     path = tmp_path / "francais.txt"
     path.write_text("Le comité s'est réuni à Genève.", encoding="utf-8")
     assert read_one(path).text == "Le comité s'est réuni à Genève."
+
+
+def _urlsplit_web_url(value):
+    """``schema.web_url`` by urlsplit alone (its definition, without the common-case path)."""
+    from urllib.parse import urlsplit
+
+    from pipeline.schema import _NOT_IN_URL, WEB_SCHEMES
+
+    if not value:
+        return None
+    value = value.strip()
+    if _NOT_IN_URL.search(value):
+        return None
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme not in WEB_SCHEMES or not host:
+        return None
+    return parts.scheme + value[len(parts.scheme):]
+
+
+_URL_PIECES = ["http", "HTTPS", "hTtP", "https", "ftp", "javascript", "", ":", "//", "://",
+               "x.vn", "baobinhphuoc.com.vn", "a-b", "1.2.3.4", ".", "-", "@", "user:pw@", "[",
+               "]", "[::1]", ":80", ":", ":8a", "%25", "đ", "_", "~", "/", "?", "#", "/a/b.html",
+               "?id=3&x=[1]", "#top", "\\", " "]
+
+
+@pytest.mark.parametrize("value", [
+    "https://x.vn/a", "HTTP://x.vn", "http://x.vn:8080/a?b#c", "http://[::1]/", "http://[x.vn/",
+    "http://user@x.vn/", "http://đ.vn/", "http://x_y.vn/", "http://:80/", "http:///a", "https:x.vn",
+    "http://x.vn:8a/", "http://x.vn\\a", "ftp://x.vn/", "http://x.vn/[a]", "http://x.vn[a/",
+    "http://x.vn]/", "http://x.vn:80]",
+])
+def test_web_url_is_urlsplits_answer_on_these(value) -> None:
+    from pipeline.schema import web_url
+
+    assert web_url(value) == _urlsplit_web_url(value)
+
+
+def test_web_url_is_urlsplits_answer_on_any_assembly_of_address_pieces() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.schema import web_url
+
+    @settings(max_examples=2000, deadline=None, derandomize=True)
+    @given(st.lists(st.sampled_from(_URL_PIECES), max_size=8).map("".join))
+    def same(value):
+        assert web_url(value) == _urlsplit_web_url(value), value
+
+    same()
