@@ -32,6 +32,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import orjson
+
 from . import warc
 from .schema import web_url
 from .text import nfc
@@ -527,20 +529,27 @@ def _jsonl_record(where: str, number: int, raw: bytes) -> Iterator[RawArticle | 
         return IngestError(where, message, line=number, id=id_)
 
     try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        yield error("line is not valid UTF-8")
-        return
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        yield error(f"malformed JSON ({exc.msg})")
-        return
+        # orjson reads the bytes a third faster. It refuses what json reads otherwise or
+        # explains better (bad UTF-8, NaN, unpaired surrogates, ...): that line is read
+        # again below, with its error as json words it.
+        record, escaped = orjson.loads(raw), False
+    except orjson.JSONDecodeError:
+        record = None
     if not isinstance(record, dict):
-        yield error(f"malformed record (a JSON {type(record).__name__}, not an object)")
-        return
-
-    escaped = _SURROGATE_ESCAPE.search(raw) is not None  # else no field can hold one
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield error("line is not valid UTF-8")
+            return
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield error(f"malformed JSON ({exc.msg})")
+            return
+        if not isinstance(record, dict):
+            yield error(f"malformed record (a JSON {type(record).__name__}, not an object)")
+            return
+        escaped = _SURROGATE_ESCAPE.search(raw) is not None  # else no field can hold one
     id_ = record.get("id")
     if not isinstance(id_, str) or not id_.strip():
         yield error("malformed record (missing or empty 'id')")
