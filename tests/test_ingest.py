@@ -435,3 +435,24 @@ def test_web_url_is_urlsplits_answer_on_any_assembly_of_address_pieces() -> None
         assert web_url(value) == _urlsplit_web_url(value), value
 
     same()
+
+
+def test_jsonl_lines_orjson_refuses_are_read_as_json_reads_them(tmp_path: Path) -> None:
+    """Lines read with orjson; those it refuses are json's to read or word the error of."""
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(b"\n".join([
+        b'{"id": "nan", "text": "B\xc3\xa0i.", "score": NaN}',  # json reads NaN
+        b'{"id": "big", "text": "B\xc3\xa0i.", "n": 123456789012345678901234567890}',
+        b'123456789012345678901234567890',  # json: an int (orjson: a float)
+        b'{"id": "s", "text": "B\\ud800i."}',
+        b'{"id": "u", "text": "B\xe0i."}',
+        b'{"id": "j", "text": "B\xc3\xa0i." ',
+    ]) + b"\n")
+    items = list(iter_articles([path]))
+    assert [(type(i).__name__, i.id) for i in items[:2]] == [("RawArticle", "nan"), ("RawArticle", "big")]
+    assert [str(i) for i in items[2:]] == [
+        f"{path}:3: malformed record (a JSON int, not an object)",
+        f"{path}:4: malformed record ('text' holds an unpaired UTF-16 surrogate)",
+        f"{path}:5: line is not valid UTF-8",
+        f"{path}:6: malformed JSON (Expecting ',' delimiter)",
+    ]
