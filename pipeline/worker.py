@@ -36,9 +36,17 @@ TIME_BUDGET = 30.0
 recorded as an error and the run goes on."""
 
 _PACKAGE = Path(__file__).resolve().parent
-RULE_FILES = ("clean.py", "nlp.py", "text.py", "schema.py", "gazetteer/*.py", "rules/*.py",
-              "rules/*.json", "extract/*.py", "store/rows.py", "store/tables.py")
-"""What decides an article's rows, relative to the package (hashed by ``rules_fingerprint``)."""
+RULE_FILES = ("ingest.py", "clean.py", "page.py", "stories.py", "nlp.py", "tagging.py", "text.py",
+              "intervals.py", "schema.py", "gazetteer/*.py", "rules/*.py", "rules/*.json",
+              "extract/*.py", "store/rows.py", "store/tables.py")
+"""What decides an article's rows, relative to the package (hashed by ``rules_fingerprint``):
+every module extracting an article loads but those in ``DECIDES_NO_ROW``."""
+
+DECIDES_NO_ROW = ("__init__.py", "worker.py", "engines/*.py", "warc.py", "store/__init__.py",
+                  "store/sql.py")
+"""Modules extracting an article loads that decide none of its rows: the package, this
+module (``PIPELINE_VERSION`` stands for it), the time budget, WARC records (an article read
+from one is hashed as decoded), the store and its SQL helpers (imported with the rows)."""
 
 
 NO_STORY = ("no story text found (the page holds no text to read: only scripts, or markup "

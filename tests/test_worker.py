@@ -7,7 +7,9 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
+from pipeline import worker
 from tests import ROOT
 
 
@@ -32,3 +34,32 @@ def test_preload_builds_the_chain_matchers_and_models_and_freezes_them() -> None
     assert set(found["before"].values()) == {0}
     assert set(found["after"].values()) == {1}
     assert found["frozen"][0] == 0 and found["frozen"][1] > 10_000
+
+
+def test_every_module_that_extracting_loads_is_in_the_rules_fingerprint() -> None:
+    """A change to any module the extraction runs re-extracts unchanged inputs: each one it
+    loads is hashed (``RULE_FILES``) or said to decide no row (``DECIDES_NO_ROW``)."""
+    code = textwrap.dedent("""
+        import json, sys
+        from pipeline import worker
+        from pipeline.ingest import RawArticle
+        worker.extract_one(RawArticle(id="t", path="t.txt", html=None,
+            text="Chiều 5/3/2024, Chủ tịch UBND tỉnh Bến Tre làm việc với các hội quần chúng."))
+        worker.extract_one(RawArticle(id="h", path="h.html", text=None,
+            html="<html><head><title>Tin</title></head><body><article><p>Sáng 6/3, Hội Nông dân "
+                 "tỉnh tổ chức hội nghị sơ kết.</p></article></body></html>"))
+        print(json.dumps(sorted(m.__file__ for n, m in sys.modules.items()
+                                if n.split(".")[0] == "pipeline" and getattr(m, "__file__", None))))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    package = Path(worker.__file__).resolve().parent
+    loaded = {Path(f).resolve().relative_to(package).as_posix() for f in json.loads(done.stdout)}
+
+    def listed(patterns):
+        return {f.resolve().relative_to(package).as_posix() for p in patterns for f in package.glob(p)}
+
+    assert {"page.py", "tagging.py", "extract/officials.py"} <= loaded
+    assert loaded - listed(worker.RULE_FILES) - listed(worker.DECIDES_NO_ROW) == set()
+    assert listed(worker.RULE_FILES) & listed(worker.DECIDES_NO_ROW) == set()
