@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import enum
+import hashlib
 import json
 import os
 import re
@@ -98,6 +99,9 @@ class RawArticle:
     url: str | None = None
     published: str | None = None
     line: int | None = None
+    line_digest: bytes | None = None
+    """sha256 of the JSONL line it was read from (without its line break): with the file's
+    path, all the article is read from (``worker.content_hash``)."""
 
 
 @dataclass(frozen=True)
@@ -592,6 +596,7 @@ def _jsonl_record(where: str, number: int, raw: bytes) -> Iterator[RawArticle | 
         url=address,
         published=day,
         line=number,
+        line_digest=hashlib.sha256(raw.rstrip(b"\r\n")).digest(),
     )
 
 

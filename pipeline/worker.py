@@ -90,10 +90,14 @@ def rules_fingerprint() -> str:
 
 
 def content_hash(raw: RawArticle, fingerprint: str | None = None) -> str:
-    """sha256 of what an article's rows are made from: its id, path, url, published date,
-    text and HTML (as decoded), and the rules' fingerprint. (Not the JSONL line number,
-    which no row records.)"""
+    """sha256 of what an article's rows are made from, and the rules' fingerprint: of a
+    JSONL line, its path and the line's bytes (``RawArticle.line_digest``: a line written
+    again with the same values is read again); else its id, path, url, published date,
+    text and HTML (as decoded). (Not the JSONL line number, which no row records.)"""
     digest = hashlib.sha256((fingerprint or rules_fingerprint()).encode())
+    if raw.line_digest is not None:  # hashed as it was read: no text encoded again
+        digest.update(b"\0L" + raw.path.encode("utf-8", "surrogatepass") + b"\0" + raw.line_digest)
+        return digest.hexdigest()
     for value in (raw.id, raw.path, raw.url, raw.published, raw.text, raw.html):
         if value is None:
             digest.update(b"\0N")

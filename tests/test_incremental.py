@@ -217,3 +217,28 @@ def test_an_id_met_again_in_a_later_lookup_batch_is_refused(tmp_path: Path):
     assert (summary.articles, summary.errors) == (LOOKUP_BATCH + 5, 2)
     for line in (LOOKUP_BATCH + 6, LOOKUP_BATCH + 7):
         assert f"error: {batch}:{line}: id 'j3' was already read from {batch}:4 in this run" in log
+
+
+def test_a_jsonl_line_is_unchanged_while_its_bytes_are(tmp_path: Path):
+    """A JSONL article is hashed as its line's bytes (``RawArticle.line_digest``): moved to
+    another line it is skipped; written again with the same values it is read again, and
+    nothing it stored changes; another file, or other bytes, are read again."""
+    records = [{"id": f"j{i}", "text": TEXTS[i]} for i in (1, 2, 3)]
+    batch = write_jsonl(tmp_path / "b.jsonl", records)
+    db = tmp_path / "m.db"
+    first, _ = extract([batch], db)
+    assert first.articles == 3
+    j1, j2, j3 = batch.read_bytes().splitlines(keepends=True)
+    respaced = json.dumps(records[1], ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    edited = json.dumps(dict(records[2], text=TEXTS[4]), ensure_ascii=False).encode() + b"\n"
+    assert respaced != j2 and json.loads(respaced) == json.loads(j2)
+    batch.write_bytes(respaced + edited + j1)
+    again, _ = extract([batch], db)
+    assert (again.unchanged, again.articles) == (1, 2)
+    clean = tmp_path / "clean.db"
+    extract([batch], clean)
+    assert_same(db, clean)
+    assert extract([batch], db)[0].unchanged == 3
+    moved = tmp_path / "moved.jsonl"
+    batch.replace(moved)
+    assert extract([moved], db)[0].unchanged == 0
