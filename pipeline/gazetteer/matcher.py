@@ -39,17 +39,19 @@ def _pattern_for(variant: str) -> str:
     return _WORD_START + "".join(out) + r"(?!\w)"
 
 
-def _capitals(variant: str) -> tuple[bool, ...]:
-    """Per word of the variant, whether it starts upper-case (``_case_ok``)."""
-    return tuple(w[0].isupper() for w in LETTERS_RE.findall(variant))
+def _capitals(variant: str) -> tuple[int, tuple[int, ...]]:
+    """The variant's number of words and the places of those that start upper-case
+    (``_case_ok``)."""
+    words = LETTERS_RE.findall(variant)
+    return len(words), tuple(i for i, w in enumerate(words) if w[0].isupper())
 
 
-def _case_ok(printed_words: list[str], capitals: tuple[bool, ...]) -> bool:
-    """Each word of the variant that starts upper-case (its ``_capitals``) must start
-    upper-case as printed (``printed_words``: the printed text's words)."""
-    if len(printed_words) != len(capitals):
-        return False
-    return all(not upper or p[0].isupper() for p, upper in zip(printed_words, capitals))
+def _case_ok(printed_words: list[str], capitals: tuple[int, tuple[int, ...]]) -> bool:
+    """The printed text has the variant's number of words, and each word of the variant
+    that starts upper-case (its ``_capitals``) starts upper-case as printed
+    (``printed_words``: the printed text's words)."""
+    count, upper = capitals
+    return len(printed_words) == count and all(printed_words[i][0].isupper() for i in upper)
 
 
 def _trie_pattern(node: dict, tails: list) -> str:
@@ -130,8 +132,10 @@ class Matcher:
         """(start, end, payload, variant, printed) of every match, in text order."""
         text = _nfc(text)
         folded = _folded(text)
-        cands = []
         found = self._any.search(folded) if self._any else None
+        if found is None:  # most texts a gazetteer is asked about name none of its places
+            return []
+        cands = []
         while found is not None:
             start = found.start()
             # The first variant that matches here, then the shorter ones after it.
@@ -142,14 +146,20 @@ class Matcher:
                 end = mm.end()
                 printed = text[start:end]
                 words = LETTERS_RE.findall(printed)
-                variant = next((v for v, capitals in g["capitals"] if _case_ok(words, capitals)), None)
-                if variant is None or not self._context_ok(text, start, end, g):
+                for variant, capitals in g["capitals"]:
+                    if _case_ok(words, capitals):
+                        break
+                else:
+                    continue
+                if not self._context_ok(text, start, end, g):
                     continue
                 if accept is not None and not accept(text, start, end, g["payload"]):
                     continue
                 cands.append((start, end, g["payload"], variant, printed))
                 break  # longest acceptable variant at this position
             found = self._any.search(folded, start + 1)
+        if len(cands) < 2:
+            return cands
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         taken = Disjoint()
         out = [c for c in cands if taken.add(c[0], c[1])]
