@@ -14,10 +14,12 @@ import random
 import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pipeline.extract.officials import WORD, _locate, capitalised_words
 from pipeline.rules import Rules
-from pipeline.text import B, E, alternation, caseless, caseless_regex, fold, matches_at, whole_words
+from pipeline.text import (B, E, alternation, caseless, caseless_literals, caseless_regex, fold, literal_trie,
+                           matches_at, whole_words, word_start, words_start)
 from tests import SHARED
 
 ODD = ["İ", "ı", "ſ", "K", "ǅ", "Σ", "𝐀", "𝐚", "😀", "Ⓐ", "ß", "ẞ"]
@@ -64,12 +66,15 @@ def test_caseless_regex_finds_what_ignorecase_finds(name, words, texts) -> None:
     plain = re.compile(rf"{B}(?:{alternation(words)}){E}", re.I)
     fast = caseless_regex(rf"{B}(?:{alternation(words)}){E}")
     grouped = caseless_regex(whole_words(map(caseless, words)))
+    anywhere = re.compile(alternation(words), re.I)  # not only whole words
+    trie = caseless_literals(words)
     for text in texts + _odd(words):
         low = caseless(text)
         assert len(low) == len(text)
         expected = _spans(plain, text)
         assert _spans(fast, low) == expected, (name, text[:80])
         assert _spans(grouped, low) == expected, (name, text[:80])
+        assert _spans(trie, low) == _spans(anywhere, text), (name, text[:80])
 
 
 def test_meeting_words_are_found_where_ignorecase_finds_them(texts) -> None:
@@ -301,3 +306,23 @@ def test_last_few_keeps_no_short_text_and_short_texts_evict_nothing() -> None:
     long, short = "".join(["ab", "cd"]), "".join(["x", "y"])
     assert [length(long), length(short), length(short), length(long)] == [4, 2, 2, 4]
     assert calls == [long, short, short]  # the long text kept across the short ones
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=st.lists(st.text("ab .", min_size=1, max_size=5), min_size=1, max_size=8),
+       text=st.text("ab .x", max_size=40), after=st.sampled_from(["", E, r"\s*$", "b", r"a?\."]))
+def test_literal_trie_matches_what_the_alternation_longest_first_matches(words, text, after) -> None:
+    # Those that match at one place lie on one path of the trie, longest tried first.
+    plain = re.compile(f"(?:{alternation(words)}){after}")
+    trie = re.compile(f"(?:{literal_trie(words)}){after}")
+    assert _spans(trie, text) == _spans(plain, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=st.lists(st.text("ab .", min_size=1, max_size=5), min_size=1, max_size=8),
+       text=st.text("ab .x", max_size=40), then=st.sampled_from(["", r"\s+b", r"\.?a"]))
+def test_words_start_matches_where_one_of_the_words_starts(words, text, then) -> None:
+    finder = re.compile(words_start(words, then=then))
+    expected = [p for p in range(len(text) + 1)
+                if any(re.compile(word_start(w) + then).match(text, p) for w in words)]
+    assert [p for p in range(len(text) + 1) if finder.match(text, p)] == expected

@@ -15,7 +15,7 @@ from bisect import bisect_left
 from ..nlp import Doc
 from ..rules import Rules
 from ..schema import Association, Official
-from ..text import alternation, fold
+from ..text import alternation, caseless, caseless_regex, fold, whole_words
 from .component import Component
 from .mentions import Mentions
 
@@ -45,7 +45,7 @@ class Convener:
         # a body that starts a clause ("Sáng 16-6, tại ..., Tỉnh ủy, HĐND, UBND ... tổ chức")
         self.body = re.compile(rf"(?:^|(?<=[,;] ))(?:(?:Ban Thường vụ|Thường trực|Ban Thường trực)\s+)?({bodies})(?!\w)")
         self.led_with = re.compile(rf"(?<!\w)(?:{alternation(r.led_with)})(?!\w)", re.I)
-        self.accompany = re.compile(rf"(?<!\w)(?:{alternation(roles.accompany)})(?!\w)", re.I)
+        self.accompany = caseless_regex(whole_words(map(caseless, roles.accompany)))  # in ``caseless`` text
         self.accompanied = re.compile(rf"(?<!\w)(?:{alternation([a for a in roles.accompany if a.endswith('với')])})"
                                       rf"\s+(?:(?:{alternation(rules.officials.honorifics)})\s+)?$", re.I)
 
@@ -192,7 +192,7 @@ class Convener:
         """Who leads a visit whose companions are listed ("Cùng đi có ..."): the one named
         after "cùng đi với", else the first official named outside those lists who heads
         no association (a leader who comes to it, not its host)."""
-        lists = {s.index for s in doc.sentences if self.accompany.search(s.text)}
+        lists = {s.index for s in doc.sentences if self.accompany.search(s.low)}
         if not lists:
             return None
         spans = doc.spans_of("official")

@@ -21,7 +21,7 @@ from ..gazetteer import district_at_start, find_provinces
 from ..nlp import Doc, Sentence
 from ..rules import Rules
 from ..schema import ROLE_ORDER, Official
-from ..text import B, E, alternation, caseless, caseless_regex, fold, fold_in_place
+from ..text import B, E, alternation, caseless, caseless_literals, caseless_regex, fold, fold_in_place, literal_trie
 from .common import evidence
 from .component import Component
 
@@ -83,9 +83,9 @@ class Officials:
         self.not_names = tuple(fold(s) for s in r.not_names)
         # Searched in folded text (lower case, one tone placement); offsets are the original's.
         prefix = rf"(?:(?:{alternation(r.title_prefixes, folded=True)})\s+)?"
-        self.title_head = re.compile(rf"{B}{prefix}(?:{alternation(r.title_heads, folded=True)}){E}")
+        self.title_head = re.compile(rf"{B}{prefix}(?:{literal_trie(map(fold, r.title_heads))}){E}")
         self.honorific = re.compile(rf"(?<![\w/])(?:{alternation(r.honorifics, folded=True)})\s*$")
-        self.stop_words = re.compile(rf"\s(?:{alternation(r.title_stops, folded=True)}){E}")
+        self.stop_words = re.compile(rf"\s(?:{literal_trie(map(fold, r.title_stops))}){E}")
         # "Chủ tịch danh dự", "Ủy viên dự khuyết": a stop word inside these ends nothing.
         self.stop_exceptions = re.compile(rf"(?:{alternation(r.title_stop_exceptions, folded=True)}){E}")
         self.appointed = re.compile(
@@ -95,16 +95,16 @@ class Officials:
         self.lead_in = re.compile(rf"^(?:(?:{'|'.join(lead_in)})\s*)*$")
         self.lead_end = re.compile(rf"(?:^|\s)(?:{alternation(r.lead_end, folded=True)})\s*$")
         # The role verbs are searched in the caseless masked sentence (``_verbs``).
-        self.chair = caseless_regex(alternation(roles.chair))
+        self.chair = caseless_literals(roles.chair)
         self.chair_before = re.compile(rf"(?:{alternation(roles.chair_before)})\s+$", re.I)
         self.chair_list = caseless_regex("|".join(roles.chair_list_patterns))
-        self.leads = caseless_regex(alternation(roles.leads))
+        self.leads = caseless_literals(roles.leads)
         attend = ["".join(rf"(?<!{re.escape(before)} )" for before in roles.attend_not_after.get(w, []))
                   + re.escape(w)
                   + (rf"(?!\s+(?:{alternation(roles.attend_not_before[w])}))" if w in roles.attend_not_before else "")
                   for w in sorted(set(roles.attend), key=lambda w: (-len(w), w))]
         self.attend = caseless_regex(rf"{B}(?:{'|'.join(attend + roles.attend_patterns)}){E}")
-        self.speak = caseless_regex(alternation(roles.speak))
+        self.speak = caseless_literals(roles.speak)
 
     # -- the component ----------------------------------------------------------------------
 
