@@ -326,3 +326,19 @@ def test_words_start_matches_where_one_of_the_words_starts(words, text, then) ->
     expected = [p for p in range(len(text) + 1)
                 if any(re.compile(word_start(w) + then).match(text, p) for w in words)]
     assert [p for p in range(len(text) + 1) if finder.match(text, p)] == expected
+
+
+def test_year_mentions_are_found_in_caseless_text_as_ignorecase_finds_them(texts) -> None:
+    from pipeline.extract.dates import Dates
+
+    rules = Rules.default()
+    plain = re.compile(rf"(?:{'|'.join(rules.dates.year_mentions)})\s*(\d{{4}})\b", re.I)
+    fast = Dates(rules).year_mention  # searched in the text made caseless
+    odd = ["QUÝ IV/2023 và quý iii năm 2022", "NĂM 2021, Năm 2020, tháng ĐẦU NĂM 2019", "İnăm 2018 ſnăm 2017"]
+    found = 0
+    for text in texts + odd:
+        expected = plain.findall(text)
+        assert fast.findall(caseless(text)) == expected, text[:80]
+        found += len(expected)
+    assert found > 50  # the texts name years
+    assert Dates(rules)._story_years("Trong QUÝ IV/2023, NĂM 2022 hội đã") == {2022, 2023}

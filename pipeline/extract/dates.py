@@ -14,7 +14,7 @@ from datetime import date
 
 from ..nlp import Doc
 from ..rules import Rules
-from ..text import DIGITS, Sought, alternation, caseless_regex, word_start, words_start
+from ..text import DIGITS, Sought, alternation, caseless, caseless_regex, word_start, words_start
 from .component import Component
 
 D, M, Y = r"(\d{1,2})", r"(\d{1,2})", r"(\d{4})"
@@ -86,7 +86,7 @@ class Dates:
         self.deadline = re.compile(rf"\b(?:{alternation(r.deadline_words)})\s+(?:ngày\s+)?{D}{SEP}{M}{SEP}{Y}", re.I)
         self.term = re.compile(rf"(?:{alternation(r.term_words)})\s*\(?\s*(\d{{4}})\s*[-–—]\s*(\d{{4}})", re.I)
         self.congress = re.compile(alternation(r.congress_words), re.I)
-        self.year_mention = re.compile(rf"(?:{'|'.join(r.year_mentions)})\s*(\d{{4}})\b", re.I)
+        self.year_mention = caseless_regex(rf"(?:{'|'.join(r.year_mentions)})\s*(\d{{4}})\b")  # in caseless text
         self.period = re.compile(rf"(?:{alternation(r.period_words)})\s+\d{{4}}\s*[-–—]\s*\d{{4}}", re.I)
 
     # -- the page's own date ---------------------------------------------------------------
@@ -189,7 +189,7 @@ class Dates:
 
     def _story_years(self, text: str) -> set[int]:
         text = self.period.sub(" ", text)
-        years = {int(y) for y in self.year_mention.findall(text)}
+        years = {int(y) for y in self.year_mention.findall(caseless(text))}
         for m in FULL_DATES.finditer(text):
             if not is_document_date(text, m.start()):
                 years.add(int(m[3]))

@@ -34,6 +34,9 @@ WORD = re.compile(r"\w[\w’'&]*")
 _UPPER = "".join(re.escape(c) for c in map(chr, range(0x10000)) if c.isupper() and re.match(r"\w", c))
 CAPITALISED = re.compile(rf"[’'&{_UPPER}\U00010000-\U0010FFFF](?<![\w’'&][\s\S])"
                          rf"(?:(?<=[’'&])[’'&]*(?=\w)[{_UPPER}\U00010000-\U0010FFFF]|(?<=\w))[\w’'&]*")
+# What makes capitalised_words look at a match again: a mark before its letter, a letter
+# beyond the first plane.
+_LEAD_OR_ASTRAL = re.compile("[’'&\U00010000-\U0010FFFF]")
 # "và" joins two titles' words only before a capital ("Bộ Kế hoạch và Đầu tư"); before a
 # lower-case word it ends the title ("Phó Trưởng Ban và lãnh đạo các vụ").
 _AND = re.compile(r"\svà\s+(\w)")
@@ -50,6 +53,8 @@ _SPACES = re.compile(r"\s+")
 
 def capitalised_words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, word) of WORD's matches in ``text`` whose first letter is upper case."""
+    if _LEAD_OR_ASTRAL.search(text) is None:  # the usual text: every match is one, as found
+        return [(m.start(), m.end(), m.group()) for m in CAPITALISED.finditer(text)]
     out = []
     for m in CAPITALISED.finditer(text):
         start, word = m.start(), m.group()
