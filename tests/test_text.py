@@ -342,3 +342,22 @@ def test_year_mentions_are_found_in_caseless_text_as_ignorecase_finds_them(texts
         found += len(expected)
     assert found > 50  # the texts name years
     assert Dates(rules)._story_years("Trong QUÝ IV/2023, NĂM 2022 hội đã") == {2022, 2023}
+
+
+def test_attendance_verbs_grouped_by_first_letter_match_what_the_alternation_matches(texts) -> None:
+    from pipeline.extract.officials import Officials
+
+    roles = Rules.default().officials.roles
+    # The plain form: one alternation after B, each verb's tests of its neighbours around it.
+    verbs = ["".join(rf"(?<!{re.escape(before)} )" for before in roles.attend_not_after.get(w, []))
+             + re.escape(w)
+             + (rf"(?!\s+(?:{alternation(roles.attend_not_before[w])}))" if w in roles.attend_not_before else "")
+             for w in sorted(set(roles.attend), key=lambda w: (-len(w), w))]
+    plain = caseless_regex(rf"{B}(?:{'|'.join(verbs + roles.attend_patterns)}){E}")
+    fast = Officials(Rules.default()).attend
+    odd = ["vinh dự được tới dự, dự khuyết, đại biểu các ban có mặt, về phía tỉnh có ông A",
+           "Tham Dự Có Sự Tham Gia của; đón tiếp, được đón; tới thăm"]
+    for text in texts + odd:
+        low = caseless(text)
+        assert _spans(fast, low) == _spans(plain, low), text[:80]
+    assert _spans(fast, caseless(odd[0])) == [(13, 19), (32, 51), (57, 72)]  # not "vinh dự", "dự khuyết"

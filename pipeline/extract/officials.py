@@ -21,7 +21,7 @@ from ..gazetteer import district_at_start, find_provinces
 from ..nlp import Doc, Sentence
 from ..rules import Rules
 from ..schema import ROLE_ORDER, Official
-from ..text import B, E, alternation, caseless, caseless_literals, caseless_regex, fold, fold_in_place, literal_trie
+from ..text import B, E, alternation, caseless, caseless_literals, caseless_regex, fold, fold_in_place, literal_trie, word_start
 from .common import evidence
 from .component import Component
 
@@ -49,6 +49,28 @@ _AFTER_NAME = re.compile(r"\s*(?:,|\(|[-–—])\s*")
 _TITLE_BREAK = re.compile(r",|\s[-–—]\s")
 _HYPHEN_IN_WORD = re.compile(r"(?<=\w)[-–]")
 _SPACES = re.compile(r"\s+")
+
+
+def attend_pattern(roles) -> str:
+    """The attendance verbs as whole words, longest first, then the attendance patterns; a
+    verb is not one after the words ``attend_not_after`` gives it, nor before those of
+    ``attend_not_before``. Grouped by first letter, each group from its letter (the tests
+    of what precedes the verb come after it), so that sre skips to where one can start: two
+    branches of different first letters never match at one place, so a group keeps only
+    its own branches' order. (A pattern that starts otherwise than with a letter leaves
+    the whole as one alternation after ``B``.)"""
+    branches = [(w, "".join(rf"(?<!{re.escape(before)} {re.escape(w[0])})" for before in roles.attend_not_after.get(w, []))
+                 + re.escape(w[1:])
+                 + (rf"(?!\s+(?:{alternation(roles.attend_not_before[w])}))" if w in roles.attend_not_before else ""))
+                for w in sorted(set(roles.attend), key=lambda w: (-len(w), w))]
+    branches += [(p, p[1:]) for p in roles.attend_patterns]
+    if not all(w[:1].isalpha() for w, _ in branches):
+        plain = [re.escape(w[0]) + rest if w in roles.attend else w for w, rest in branches]
+        return rf"{B}(?:{'|'.join(plain)}){E}"
+    by_first: dict[str, list[str]] = {}
+    for w, rest in branches:
+        by_first.setdefault(w[0], []).append(rest)
+    return "(?:" + "|".join(f"{word_start(c)}(?:{'|'.join(rests)})" for c, rests in by_first.items()) + f"){E}"
 
 
 def capitalised_words(text: str) -> list[tuple[int, int, str]]:
@@ -104,11 +126,7 @@ class Officials:
         self.chair_before = re.compile(rf"(?:{alternation(roles.chair_before)})\s+$", re.I)
         self.chair_list = caseless_regex("|".join(roles.chair_list_patterns))
         self.leads = caseless_literals(roles.leads)
-        attend = ["".join(rf"(?<!{re.escape(before)} )" for before in roles.attend_not_after.get(w, []))
-                  + re.escape(w)
-                  + (rf"(?!\s+(?:{alternation(roles.attend_not_before[w])}))" if w in roles.attend_not_before else "")
-                  for w in sorted(set(roles.attend), key=lambda w: (-len(w), w))]
-        self.attend = caseless_regex(rf"{B}(?:{'|'.join(attend + roles.attend_patterns)}){E}")
+        self.attend = caseless_regex(attend_pattern(roles))
         self.speak = caseless_literals(roles.speak)
 
     # -- the component ----------------------------------------------------------------------
