@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from pipeline.extract.officials import WORD, _locate, capitalised_words
+from pipeline.nlp import analyse
 from pipeline.rules import Rules
 from pipeline.text import (B, E, alternation, caseless, caseless_literals, caseless_regex, fold, literal_trie,
                            matches_at, whole_words, word_start, words_start)
@@ -361,3 +362,23 @@ def test_attendance_verbs_grouped_by_first_letter_match_what_the_alternation_mat
         low = caseless(text)
         assert _spans(fast, low) == _spans(plain, low), text[:80]
     assert _spans(fast, caseless(odd[0])) == [(13, 19), (32, 51), (57, 72)]  # not "vinh dự", "dự khuyết"
+
+
+def test_caseless_text_made_caseless_again_is_the_same() -> None:
+    # A caseless text is searched as its own caseless form (dates.meeting_date's Sought).
+    every = "".join(map(chr, range(0x110000))).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    assert caseless(caseless(every)) == caseless(every)
+    for text in ["ΑΣ", "ΣΑ ΑΣ.", "İı ſ K Å ǅ", "Ủy ban MTTQ"]:
+        assert caseless(caseless(text)) == caseless(text)
+
+
+def test_timestamp_words_are_found_in_caseless_text_as_ignorecase_finds_them(texts) -> None:
+    from pipeline.extract.dates import Dates
+
+    rules = Rules.default()
+    plain = re.compile("|".join(rules.dates.timestamp_words), re.I)
+    fast = Dates(rules).timestamp_words  # searched in the text made caseless
+    odd = ["Cập Nhật: 10:20 SA", "THỨ HAI, 5/3/2024 GMT+7", "09:15 ch, Chủ Nhật", "Lượt Xem: 120", "İ sa ſa"]
+    for text in texts + odd:
+        assert _spans(fast, caseless(text)) == _spans(plain, text), text[:80]
+    assert Dates(rules).publication_date(analyse("Tin tức\nThứ Hai, 05/03/2024\nNội dung")).value == "2024-03-05"

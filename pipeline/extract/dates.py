@@ -61,7 +61,7 @@ class Dates:
 
     def __init__(self, rules: Rules):
         r = rules.dates
-        self.timestamp_words = re.compile("|".join(r.timestamp_words), re.I)
+        self.timestamp_words = caseless_regex("|".join(r.timestamp_words))  # in caseless text
         tod = alternation(r.times_of_day)
         self.time_of_day = re.compile(rf"\s*(?:{tod})\b", re.I)
         self.stated_times = set(r.stated_times_of_day)
@@ -103,16 +103,17 @@ class Dates:
                 if meta.group(3):
                     return Found(iso(int(meta[1]), int(meta[2]), int(meta[3])), line.start(), line.end(), "date line")
                 continue
+            low = caseless(s)
             for dates in (FULL_DATES, WORDY_DATES):
-                for m in dates.finditer(s):
+                for m in dates.finditer(s, low):
                     before, after = s[: m.start()], s[m.end():]
-                    stamp = CLOCK.search(after[:12]) or CLOCK.search(before[-12:]) or self.timestamp_words.search(s)
+                    stamp = CLOCK.search(after[:12]) or CLOCK.search(before[-12:]) or self.timestamp_words.search(low)
                     short = len(before.split()) <= 6
                     # A line that is only a date ("29.12.2021"), below the page's first line
                     # (where a bare date is the site's banner: GOLD.md)
                     bare = n > 0 and not (before + after).strip(" |-–,")
                     if stamp or bare or (short and len(after.split()) <= 3 and dates is WORDY_DATES):
-                        if stamp and not short and not self.timestamp_words.search(s):
+                        if stamp and not short and not self.timestamp_words.search(low):
                             continue
                         value = iso(int(m[3]), int(m[2]), int(m[1]))
                         if value:
@@ -125,7 +126,7 @@ class Dates:
         """The meeting's date (ISO) and time of day, from the first date expression of the
         story that is not the page's own timestamp nor a document's date of issue."""
         text, low = doc.text, doc.low
-        for m in self.meeting_dates.finditer(low):
+        for m in self.meeting_dates.finditer(low, low):  # the text is caseless already
             if is_document_date(text, m.start()) or self._on_timestamp_line(text, m.start()):
                 continue
             tod = text[m.start(1): m.end(1)].lower() if m.group(1) else None
@@ -152,7 +153,7 @@ class Dates:
                 return True
             line, line_start = line[meta.end():], line_start + meta.end()
         return (
-            len(line.split()) <= 10 and bool(CLOCK.search(line) or self.timestamp_words.search(line))
+            len(line.split()) <= 10 and bool(CLOCK.search(line) or self.timestamp_words.search(caseless(line)))
             and not self.time_of_day.match(line[at - line_start:])
         )
 
