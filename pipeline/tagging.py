@@ -290,8 +290,36 @@ def _tokens(text: str) -> tuple[list[str], str]:
     from underthesea.pipeline.word_tokenize import regex_tokenize
 
     normalized = normalize_characters_in_text(text)
-    return ([t if len(t) > 6 else _token_normalize(t) for t in
-             map(re.Match.group, regex_tokenize.patterns.finditer(normalized))], normalized)
+    return ([t if len(t) > 6 else _token_normalize(t) for t in _regex_tokens(normalized, regex_tokenize.patterns)],
+            normalized)
+
+
+_CHUNK = re.compile(r"\S+")
+
+
+def _regex_tokens(text: str, patterns: re.Pattern[str]) -> list[str]:
+    """``patterns.finditer(text)``'s matches (underthesea's token patterns), without
+    trying them on a run of letters between blanks: no branch before its ``word`` one can
+    match there (each needs a digit, a mark or a symbol), none matches a blank, so the run
+    is one token. But for "Th.S", whose dot is any character, and a leading "ʺ", a
+    letter its ``punct`` branch takes alone. The rest is left to the patterns, from where
+    the last match ended (which may lie beyond a blank: "Th S")."""
+    tokens: list[str] = []
+    done = 0  # where the last match ended
+    for chunk in _CHUNK.finditer(text):
+        start, end = chunk.span()
+        if start >= done:
+            word = chunk.group()
+            if word.isalpha() and word[0] != "ʺ" and not (
+                    word.startswith("Th") and (len(word) == 2 or len(word) > 3 and word[3] in "Ss")):
+                tokens.append(word)
+                done = end
+                continue
+        at = max(start, done)
+        while at < end and (m := patterns.search(text, at)) is not None and m.start() < end:
+            tokens.append(m.group())
+            at = done = m.end()
+    return tokens
 
 
 @lru_cache(maxsize=1 << 14)

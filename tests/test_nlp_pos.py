@@ -6,6 +6,7 @@ import random
 
 import pytest
 import underthesea
+from hypothesis import given, settings, strategies as st
 from underthesea.pipeline.word_tokenize import regex_tokenize
 
 from tests import SHARED
@@ -13,7 +14,8 @@ from tests.dbcompare import source_texts
 from pipeline.clean import clean_story
 from pipeline.ingest import RawArticle
 from pipeline.nlp import analyse
-from pipeline.tagging import _crf_features, _fast_pos_tagger, _fast_segmenter, _tokens, pos_tag, word_tokenize
+from pipeline.tagging import (_crf_features, _fast_pos_tagger, _fast_segmenter, _regex_tokens, _tokens, pos_tag,
+                              word_tokenize)
 
 
 def test_fast_tagger_is_in_use():
@@ -65,7 +67,8 @@ def test_word_features_are_the_rust_featurizers_on_every_corpus_sentence():
 # other scripts), which go to the Rust featurizer.
 PIECES = ["Hội", "nông", "dân", "Tỉnh", "ủy", "UBND", "TP.HCM", "Đ/c", "+5", "-0", "007", "2147483647",
           "2147483648", "-2147483649", "1.500", "12/3", "v.v", "...", ",", "(", ")", "“", "”", "’", "&",
-          "Σσς", "ƛ", "Жж", "٣", "Ⅳ", "½", "ß", "İ", "ı", "\u00a0", "\t", "H'Mông", "e-mail", "x2"]
+          "Σσς", "ƛ", "Жж", "٣", "Ⅳ", "½", "ß", "İ", "ı", "\u00a0", "\t", "H'Mông", "e-mail", "x2",
+          "Th", "S", "ThS", "Thus", "Thị", "ʺ", "ʺHội", "Tp."]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -85,3 +88,12 @@ def test_word_features_are_the_rust_featurizers_on_random_tokens():
         sample = [rng.choice(tokens) for _ in range(rng.randint(1, 12))]
         rust = segmenter.featurizer.process([[[t] for t in sample]])[0]
         assert _crf_features((sample,), segmenter.templates) == [tuple(f) for f in rust], sample
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["Th", "S", "s", "a", "Hội", "ʺ", ".", "'", "-", "@", ":", "1", "Đ", "v", "x", "&", "٣"]),
+                max_size=16), st.lists(st.sampled_from(["", " ", "  ", "\t", "\n", "\u00a0"]), max_size=16))
+def test_regex_tokens_are_the_patterns_matches(pieces, blanks):
+    text = "".join(p + (blanks[i] if i < len(blanks) else "") for i, p in enumerate(pieces))
+    expected = [m.group() for m in regex_tokenize.patterns.finditer(text)]
+    assert _regex_tokens(text, regex_tokenize.patterns) == expected, repr(text)
