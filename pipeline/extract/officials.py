@@ -21,7 +21,8 @@ from ..gazetteer import district_at_start, find_provinces
 from ..nlp import Doc, Sentence
 from ..rules import Rules
 from ..schema import ROLE_ORDER, Official
-from ..text import B, E, alternation, caseless, caseless_literals, caseless_regex, fold, fold_in_place, literal_trie, word_start
+from ..text import (B, E, alternation, caseless, caseless_literals, caseless_regex, fold, fold_in_place,
+                    literal_trie, word_start)
 from .common import evidence
 from .component import Component
 
@@ -59,7 +60,8 @@ def attend_pattern(roles) -> str:
     branches of different first letters never match at one place, so a group keeps only
     its own branches' order. (A pattern that starts otherwise than with a letter leaves
     the whole as one alternation after ``B``.)"""
-    branches = [(w, "".join(rf"(?<!{re.escape(before)} {re.escape(w[0])})" for before in roles.attend_not_after.get(w, []))
+    branches = [(w, "".join(rf"(?<!{re.escape(before)} {re.escape(w[0])})"
+                            for before in roles.attend_not_after.get(w, []))
                  + re.escape(w[1:])
                  + (rf"(?!\s+(?:{alternation(roles.attend_not_before[w])}))" if w in roles.attend_not_before else ""))
                 for w in sorted(set(roles.attend), key=lambda w: (-len(w), w))]
