@@ -170,10 +170,12 @@ def caseless_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(lowered)
 
 
-def caseless_literals(words: Iterable[str]) -> re.Pattern[str]:
+def caseless_literals(words: Iterable[str], *, whole: bool = False) -> re.Pattern[str]:
     """``caseless_regex(alternation(words))`` written as a trie (``literal_trie``): the same
-    matches in ``caseless`` text, each character tested once."""
-    return caseless_regex(literal_trie(map(caseless, words)))
+    matches in ``caseless`` text, each character tested once; with ``whole``, as whole
+    words (``whole_words``)."""
+    lowered = map(caseless, words)
+    return caseless_regex(whole_words(lowered) if whole else literal_trie(lowered))
 
 
 def alternation(words: Iterable[str], *, folded: bool = False) -> str:

@@ -15,7 +15,7 @@ from bisect import bisect_left
 from ..nlp import Doc
 from ..rules import Rules
 from ..schema import Association, Official
-from ..text import alternation, caseless, caseless_regex, fold, whole_words
+from ..text import alternation, caseless_literals, fold
 from .component import Component
 from .mentions import Mentions
 
@@ -45,7 +45,7 @@ class Convener:
         # a body that starts a clause ("Sáng 16-6, tại ..., Tỉnh ủy, HĐND, UBND ... tổ chức")
         self.body = re.compile(rf"(?:^|(?<=[,;] ))(?:(?:Ban Thường vụ|Thường trực|Ban Thường trực)\s+)?({bodies})(?!\w)")
         self.led_with = re.compile(rf"(?<!\w)(?:{alternation(r.led_with)})(?!\w)", re.I)
-        self.accompany = caseless_regex(whole_words(map(caseless, roles.accompany)))  # in ``caseless`` text
+        self.accompany = caseless_literals(roles.accompany, whole=True)  # in ``caseless`` text
         self.accompanied = re.compile(rf"(?<!\w)(?:{alternation([a for a in roles.accompany if a.endswith('với')])})"
                                       rf"\s+(?:(?:{alternation(rules.officials.honorifics)})\s+)?$", re.I)
 

@@ -14,7 +14,7 @@ from typing import Iterator
 from ..gazetteer import find_districts, find_domains, find_provinces, province_of_outlet, successor
 from ..nlp import Doc, Sentence
 from ..rules import Rules
-from ..text import B, E, alternation, caseless, caseless_regex, fold, matches_at, whole_words
+from ..text import B, E, alternation, caseless_literals, fold, matches_at
 from .common import evidence
 from .component import Component
 from .mentions import Mentions
@@ -41,7 +41,7 @@ class Meeting:
         r = rules.meetings
         # Searched in the sentence made ``caseless``: re.I's matches, sre skipping ahead to
         # the words' first letters (it cannot under re.I).
-        self.meeting_words = caseless_regex(whole_words(map(caseless, r.meeting_kinds)))
+        self.meeting_words = caseless_literals(r.meeting_kinds, whole=True)
         self.not_venue = re.compile(rf"(?:{alternation(r.not_venue_before)})\s*$", re.I)
         self.venue = re.compile(rf"{B}(?:{alternation(r.venue_words)})\s+([^,;.]*(?:\([^)]*\))?)")
         # "MTTQ Việt Nam tỉnh X", "chính trị - xã hội": a marker followed by these is local.
